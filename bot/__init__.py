@@ -1,0 +1,1 @@
+"""The S3 Onboarding Assistant: a conversational guide for Baltic Sea Region SMEs."""

@@ -1,0 +1,39 @@
+"""Settings, one per environment variable, so a deployment is configured without code."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything the assistant reads from its environment (or a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    ENVIRONMENT: str = "development"
+    DATABASE_URL: str = f"sqlite:///{PROJECT_ROOT / 'var' / 's3bot.db'}"
+    DATA_DIR: Path = PROJECT_ROOT / "data"
+    MODELS_DIR: Path = PROJECT_ROOT / "models"
+    ACTIONS_PACKAGE: str = "actions"
+    ACTION_ENDPOINT_URL: str | None = None
+    ACTION_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    NLU_FALLBACK_THRESHOLD: float = Field(default=0.3, ge=0, le=1)
+    DEFAULT_LANGUAGE: str = "en"
+    API_TOKEN: str | None = None
+    MAX_MESSAGE_CHARS: int = Field(default=2000, gt=0)
+    MAX_REQUEST_BYTES: int = Field(default=256_000, gt=0)
+    HOST: str = "127.0.0.1"
+    PORT: int = 8000
+    LOG_LEVEL: str = "INFO"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
