@@ -1,0 +1,285 @@
+"""Reads and writes of conversations, their event logs and the inbox.
+
+Every function takes keyword arguments only and works inside the caller's session; the
+caller commits (see `bot.storage.db.session`). Inserts that two processes may race on use
+`INSERT ... ON CONFLICT DO NOTHING` and then read, so the loser gets the winner's row
+instead of an error, on SQLite and PostgreSQL alike, without aborting the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Session, col, select
+
+from bot.storage.errors import EventLogConflict, NotFoundError
+from bot.storage.models import Conversation, Event, InboxEntry, utcnow
+
+
+def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
+    """Insert one row unless it collides with a unique constraint; True if it was inserted."""
+    dialect = session.get_bind().dialect.name
+    statement: Insert
+    if dialect == "postgresql":
+        statement = postgresql.insert(model).values(values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(model).values(values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"unsupported database {dialect!r}")
+    return session.execute(statement.returning(model.id)).first() is not None
+
+
+def _timestamp_of(data: dict[str, Any], *, default: float) -> float:
+    timestamp = data.get("timestamp")
+    return default if timestamp is None else float(timestamp)
+
+
+def get_conversation(*, session: Session, sender_id: str) -> Conversation | None:
+    """Find a sender's conversation.
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+
+    Returns:
+        The conversation, or None if the sender has none.
+    """
+    statement = select(Conversation).where(Conversation.sender_id == sender_id)
+    return session.exec(statement).first()
+
+
+def get_or_create_conversation(*, session: Session, sender_id: str, channel: str) -> Conversation:
+    """Find a sender's conversation, starting one if there is none.
+
+    Safe when two processes race for the same new sender: both end up with the same row.
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+        channel: The channel of a new conversation (an existing one keeps its own).
+
+    Returns:
+        The sender's conversation.
+    """
+    existing = get_conversation(session=session, sender_id=sender_id)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    values = {"sender_id": sender_id, "channel": channel, "created_at": now, "updated_at": now}
+    _insert_ignoring_conflicts(session, Conversation, values)
+    created = get_conversation(session=session, sender_id=sender_id)
+    if created is None:  # pragma: no cover - the row was just inserted or found in conflict
+        raise NotFoundError(f"conversation of {sender_id!r} vanished while being created")
+    return created
+
+
+def list_conversations(
+    *, session: Session, limit: int = 50, offset: int = 0
+) -> Sequence[Conversation]:
+    """List conversations, the most recently active first.
+
+    Args:
+        session: The database session.
+        limit: How many to return at most.
+        offset: How many to skip, for paging.
+
+    Returns:
+        The conversations of the requested page.
+    """
+    statement = (
+        select(Conversation)
+        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.exec(statement).all()
+
+
+def load_events(*, session: Session, conversation_id: int) -> list[dict[str, Any]]:
+    """Read a conversation's event log.
+
+    Args:
+        session: The database session.
+        conversation_id: The conversation whose log to read.
+
+    Returns:
+        The Rasa event dicts in the order they happened (empty for a new conversation).
+    """
+    statement = (
+        select(Event.data).where(Event.conversation_id == conversation_id).order_by(col(Event.seq))
+    )
+    return list(session.exec(statement).all())
+
+
+def count_events(*, session: Session, conversation_id: int) -> int:
+    """Count a conversation's events, which is also the seq the next event will get.
+
+    Args:
+        session: The database session.
+        conversation_id: The conversation whose log to measure.
+
+    Returns:
+        The number of events in the log.
+    """
+    statement = select(func.coalesce(func.max(Event.seq) + 1, 0)).where(
+        Event.conversation_id == conversation_id
+    )
+    return int(session.exec(statement).one())
+
+
+def append_events(
+    *,
+    session: Session,
+    conversation_id: int,
+    events: Sequence[dict[str, Any]],
+    first_seq: int,
+) -> None:
+    """Append events to a conversation's log and mark the conversation as updated.
+
+    The events get seq `first_seq`, `first_seq + 1`, ...; `first_seq` must be the length of
+    the log as the caller loaded it. The unique (conversation_id, seq) constraint makes sure
+    that no event is ever overwritten, even by a writer that skipped the lock.
+
+    Args:
+        session: The database session.
+        conversation_id: The conversation to append to.
+        events: Rasa event dicts, each with an "event" key and usually a "timestamp".
+        first_seq: The position of the first new event.
+
+    Raises:
+        EventLogConflict: The log does not end at `first_seq` (another writer appended, or
+            the caller would leave a gap). The session must then be rolled back.
+    """
+    if not events:
+        return
+    expected = count_events(session=session, conversation_id=conversation_id)
+    if first_seq != expected:
+        raise EventLogConflict(conversation_id, first_seq, expected)
+    now = utcnow()
+    session.add_all(
+        Event(
+            conversation_id=conversation_id,
+            seq=first_seq + offset,
+            event_type=str(data.get("event", "")),
+            timestamp=_timestamp_of(data, default=now.timestamp()),
+            data=data,
+        )
+        for offset, data in enumerate(events)
+    )
+    touch = update(Conversation).where(col(Conversation.id) == conversation_id)
+    try:
+        session.execute(touch.values(updated_at=now))
+        session.flush()
+    except IntegrityError as error:
+        raise EventLogConflict(conversation_id, first_seq, None) from error
+
+
+def claim_inbox(
+    *,
+    session: Session,
+    channel: str,
+    message_id: str,
+    sender_id: str,
+    conversation_id: int,
+) -> InboxEntry | None:
+    """Record a received message, unless it was received before.
+
+    Race-safe: of two deliveries of the same message, exactly one records it.
+
+    Args:
+        session: The database session.
+        channel: The channel the message came in on.
+        message_id: The channel's id of the message (unique within the channel).
+        sender_id: Who sent it.
+        conversation_id: The sender's conversation.
+
+    Returns:
+        None if the message is new (and now recorded), else the entry of its first
+        delivery, with `reply` set if it has been answered already.
+    """
+    values = {
+        "channel": channel,
+        "message_id": message_id,
+        "sender_id": sender_id,
+        "conversation_id": conversation_id,
+        "received_at": utcnow(),
+    }
+    if _insert_ignoring_conflicts(session, InboxEntry, values):
+        return None
+    statement = select(InboxEntry).where(
+        InboxEntry.channel == channel, InboxEntry.message_id == message_id
+    )
+    return session.exec(statement).one()
+
+
+def get_inbox_entry(*, session: Session, channel: str, message_id: str) -> InboxEntry | None:
+    """Find the inbox entry of a received message.
+
+    Args:
+        session: The database session.
+        channel: The channel the message came in on.
+        message_id: The channel's id of the message.
+
+    Returns:
+        The entry, or None if the message was never received.
+    """
+    statement = select(InboxEntry).where(
+        InboxEntry.channel == channel, InboxEntry.message_id == message_id
+    )
+    return session.exec(statement).first()
+
+
+def answer_inbox(*, session: Session, entry_id: int, reply: list[dict[str, Any]]) -> None:
+    """Mark a received message as answered, keeping the reply to repeat on redelivery.
+
+    Args:
+        session: The database session.
+        entry_id: The inbox entry's id.
+        reply: The bot messages sent in answer, as JSON-ready dicts.
+
+    Raises:
+        NotFoundError: There is no inbox entry with this id.
+    """
+    statement = (
+        update(InboxEntry)
+        .where(col(InboxEntry.id) == entry_id)
+        .values(answered_at=utcnow(), reply=reply)
+    )
+    if not session.execute(statement).rowcount:  # type: ignore[attr-defined]
+        raise NotFoundError(f"no inbox entry {entry_id}")
+
+
+def delete_sender_data(*, session: Session, sender_id: str) -> int:
+    """Erase everything stored about a sender: conversation, event log and inbox entries.
+
+    The rows are deleted explicitly, not left to ON DELETE CASCADE, so the erasure does not
+    depend on the database enforcing foreign keys.
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+
+    Returns:
+        How many rows were deleted (0 if nothing was stored about the sender).
+    """
+    conversation_ids = select(Conversation.id).where(Conversation.sender_id == sender_id)
+    statements = (
+        delete(InboxEntry).where(
+            (col(InboxEntry.sender_id) == sender_id)
+            | col(InboxEntry.conversation_id).in_(conversation_ids)
+        ),
+        delete(Event).where(col(Event.conversation_id).in_(conversation_ids)),
+        delete(Conversation).where(col(Conversation.sender_id) == sender_id),
+    )
+    options = {"synchronize_session": False}
+    deleted = sum(
+        session.execute(s, execution_options=options).rowcount  # type: ignore[attr-defined]
+        for s in statements
+    )
+    session.expire_all()
+    return deleted

@@ -1,0 +1,93 @@
+"""Engines and sessions: the one place that knows SQLite from PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine.url import URL
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+#: Connections kept open per PostgreSQL engine, and how many more may be opened under load.
+#: A turn holds up to two (one for its advisory lock, one for its session).
+POSTGRES_POOL_SIZE = 10
+POSTGRES_MAX_OVERFLOW = 20
+
+#: How long SQLite waits for another writer before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse a database URL, pointing every PostgreSQL spelling at the psycopg 3 driver.
+
+    `postgres://` (Heroku style), `postgresql://` and `postgresql+psycopg2://` all become
+    `postgresql+psycopg://`; other URLs are returned parsed but otherwise unchanged.
+    """
+    parsed = make_url(str(url)) if isinstance(url, str) else url
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """Build an engine for `url`: SQLite (the embedded default) or PostgreSQL.
+
+    SQLite gets its file's directory created, WAL journaling, a busy timeout and enforced
+    foreign keys on every connection; an in-memory database is shared by all threads.
+    PostgreSQL goes through psycopg 3 with a bounded, pre-pinged connection pool.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _make_sqlite_engine(parsed, echo=echo)
+    return create_engine(
+        parsed,
+        echo=echo,
+        pool_size=POSTGRES_POOL_SIZE,
+        max_overflow=POSTGRES_MAX_OVERFLOW,
+        pool_pre_ping=True,
+    )
+
+
+def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or "mode=memory" in database
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if in_memory:
+        kwargs["poolclass"] = StaticPool
+    elif not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, **kwargs)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def is_postgres(engine: Engine) -> bool:
+    """Whether `engine` talks to PostgreSQL (and so can take advisory locks)."""
+    return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def session(engine: Engine) -> Iterator[Session]:
+    """A unit of work: committed when the block ends normally, rolled back if it raises."""
+    with Session(engine, expire_on_commit=False) as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
