@@ -11,7 +11,6 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
