@@ -1,0 +1,33 @@
+"""spaCy NLU for the assistant: reads Rasa NLU YAML, trains, parses.
+
+Public API::
+
+    from nlu import load_training_data, validate_nlu_files, train, Interpreter
+
+    result = train(Path("data/nlu/en"), Path("models"), language="en")
+    interpreter = Interpreter.load(result.model_path)
+    interpreter.parse("hi there")  # Rasa parse data
+
+This package imports nothing from ``bot`` or ``actions``.
+"""
+
+from nlu.annotations import EntityAnnotation
+from nlu.errors import NluDataError, NluError, NluModelError
+from nlu.interpreter import FALLBACK_INTENT, Interpreter
+from nlu.train import TrainResult, train
+from nlu.training_data import Example, TrainingData, load_training_data, validate_nlu_files
+
+__all__ = [
+    "FALLBACK_INTENT",
+    "EntityAnnotation",
+    "Example",
+    "Interpreter",
+    "NluDataError",
+    "NluError",
+    "NluModelError",
+    "TrainResult",
+    "TrainingData",
+    "load_training_data",
+    "train",
+    "validate_nlu_files",
+]

@@ -1,0 +1,202 @@
+"""Training an NLU model from Rasa NLU YAML, skipped when nothing changed.
+
+A model is named after a fingerprint of its inputs (training files, pipeline
+config, pipeline version). Training writes to a temporary directory that is
+renamed into place, so an interrupted run never leaves a half-written model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example as SpacyExample
+from spacy.util import compounding, fix_random_seed, minibatch
+from thinc.api import Config, Optimizer, registry
+
+import nlu.components  # noqa: F401  (registers the s3_* factories)
+from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
+from nlu.training_data import TrainingData, load_training_data, nlu_files
+
+LATEST_SUFFIX = ".latest"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Outcome of ``train``.
+
+    Attributes:
+        model_path: Directory of the model for the current training data.
+        trained: False when an existing model with the same fingerprint was reused.
+        fingerprint: Hex sha256 of the training files, config and pipeline version.
+    """
+
+    model_path: Path
+    trained: bool
+    fingerprint: str
+
+
+def fingerprint(files: list[Path], config_text: str) -> str:
+    """Hash the training inputs.
+
+    Args:
+        files: Training files; hashed in order of file name.
+        config_text: The full pipeline config text.
+
+    Returns:
+        The hex sha256 digest.
+    """
+    digest = hashlib.sha256()
+    digest.update(PIPELINE_VERSION.encode())
+    digest.update(b"\0config\0" + config_text.encode())
+    for path in sorted(files, key=lambda p: (p.name, str(p))):
+        digest.update(b"\0file\0" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def latest_pointer(models_dir: Path, language: str) -> Path:
+    """Path of the text file naming the current model directory for a language."""
+    return models_dir / f"nlu-{language}{LATEST_SUFFIX}"
+
+
+def train(
+    nlu_dir: Path, models_dir: Path, *, language: str = "en", force: bool = False
+) -> TrainResult:
+    """Train the NLU pipeline for one language unless an identical model exists.
+
+    Args:
+        nlu_dir: Directory of Rasa NLU YAML files (``data/nlu/<lang>``).
+        models_dir: Where models are stored; created if missing.
+        language: spaCy language code of the data.
+        force: Retrain even when a model with the same fingerprint exists.
+
+    Returns:
+        Where the model is, whether it was trained now, and its fingerprint.
+
+    Raises:
+        NluDataError: If the training data is invalid.
+    """
+    files = nlu_files(Path(nlu_dir))
+    data = load_training_data(files)
+    config_text = pipeline_config_text(language, with_ner=bool(data.entity_types))
+    digest = fingerprint(files, config_text)
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    model_path = models_dir / f"nlu-{language}-{digest[:12]}"
+    if model_path.is_dir() and not force:
+        _write_latest(models_dir, language, model_path)
+        return TrainResult(model_path, False, digest)
+    nlp = build_and_train(data, Config().from_str(config_text))
+    nlp.meta["s3_fingerprint"] = digest
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{model_path.name}-", dir=models_dir))
+    try:
+        nlp.to_disk(tmp / "model")
+        _replace_dir(tmp / "model", model_path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _write_latest(models_dir, language, model_path)
+    return TrainResult(model_path, True, digest)
+
+
+def _replace_dir(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, replacing an existing ``target`` safely."""
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}-{time.time_ns()}")
+        os.rename(target, old)
+        os.rename(source, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(source, target)
+
+
+def _write_latest(models_dir: Path, language: str, model_path: Path) -> None:
+    pointer = latest_pointer(models_dir, language)
+    tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.tmp")
+    tmp.write_text(model_path.name + "\n", encoding="utf-8")
+    os.replace(tmp, pointer)
+
+
+def _spacy_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:
+    labels = data.intents
+    examples = []
+    for example in data.examples:
+        doc = nlp.make_doc(example.text)
+        entities = []
+        for entity in example.entities:
+            span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+            if span is not None:
+                entities.append((span.start_char, span.end_char, entity.entity))
+        annotations: dict[str, Any] = {
+            "cats": {label: float(label == example.intent) for label in labels}
+        }
+        if "ner" in nlp.pipe_names:
+            annotations["entities"] = _without_overlaps(entities)
+        examples.append(SpacyExample.from_dict(doc, annotations))
+    return examples
+
+
+def _without_overlaps(entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for start, end, label in sorted(entities):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, label))
+    return kept
+
+
+def build_and_train(data: TrainingData, config: Config) -> Language:
+    """Create the pipeline from a config and train it on the data.
+
+    Args:
+        data: Validated training data with at least two intents.
+        config: Full pipeline config, including its ``[training]`` section.
+
+    Returns:
+        The trained pipeline, ready to save or use.
+    """
+    settings = config["training"]
+    fix_random_seed(settings["seed"])
+    rng = random.Random(settings["seed"])
+    nlp = spacy.util.load_model_from_config(config, auto_fill=False, validate=True)
+    nlp.get_pipe("regex_entities").set_data(_rule_tables(data.regex_features, data))
+    nlp.get_pipe("lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
+    nlp.get_pipe("entity_merger").set_data(dict(sorted(data.synonyms.items())))
+    examples = _spacy_examples(nlp, data)
+    optimizer: Optimizer = registry.resolve({"o": settings["optimizer"]})["o"]
+    nlp.initialize(lambda: examples, sgd=optimizer)
+    sizes = compounding(
+        settings["batch_size_start"], settings["batch_size_stop"], settings["batch_size_compound"]
+    )
+    trainable = [name for name in ("textcat", "ner") if name in nlp.pipe_names]
+    for _ in range(settings["max_epochs"]):
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=sizes):
+            nlp.update(batch, sgd=optimizer, drop=settings["dropout"])
+    nlp.meta["s3_intents"] = data.intents
+    _keep_averaged_weights(nlp, optimizer, trainable)
+    return nlp
+
+
+def _keep_averaged_weights(nlp: Language, optimizer: Optimizer, names: list[str]) -> None:
+    """Replace the trained weights by their running averages (better on small data)."""
+    if not optimizer.averages:
+        return
+    with nlp.use_params(optimizer.averages):
+        weights = {name: nlp.get_pipe(name).to_bytes(exclude=["vocab"]) for name in names}
+    for name, blob in weights.items():
+        nlp.get_pipe(name).from_bytes(blob, exclude=["vocab"])
+
+
+def _rule_tables(tables: dict[str, list[str]], data: TrainingData) -> dict[str, list[str]]:
+    """Keep the regexes or lookups named after an annotated entity type (as Rasa does)."""
+    entity_types = set(data.entity_types)
+    return {name: values for name, values in sorted(tables.items()) if name in entity_types}
