@@ -113,7 +113,7 @@ def load_events(*, session: Session, conversation_id: int) -> list[dict[str, Any
     statement = (
         select(Event.data).where(Event.conversation_id == conversation_id).order_by(col(Event.seq))
     )
-    return list(session.exec(statement).all())
+    return [dict(data) for data in session.exec(statement).all()]
 
 
 def count_events(*, session: Session, conversation_id: int) -> int:

@@ -83,10 +83,9 @@ def run_migrations_online() -> None:
     if isinstance(connection, Connection):
         _migrate(connection)
         return
-    engine = config.attributes.get("engine")
-    owned = not isinstance(engine, Engine)
-    if owned:
-        engine = make_engine(_url())
+    given = config.attributes.get("engine")
+    engine = given if isinstance(given, Engine) else make_engine(_url())
+    owned = engine is not given
     try:
         with engine.connect() as connection:
             _migrate(connection)
