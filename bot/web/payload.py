@@ -1,0 +1,110 @@
+"""Turns the raw bytes of a REST channel request into a checked `RestMessageIn`.
+
+Parsing is done by hand rather than by FastAPI's body handling so that each kind of
+bad input gets its own status: undecodable bytes and broken JSON are 400, a
+well-formed document with wrong fields is 422 naming the field. Any Content-Type is
+accepted, as Rasa clients are lax about it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.web.errors import ApiError, validation_details, validation_error
+from bot.web.schemas import MAX_MESSAGE_ID_CHARS, MAX_METADATA_DEPTH, RestMessageIn
+
+
+def _reject_constant(name: str) -> Any:
+    """Refuse NaN and Infinity: they are not JSON and not storable as JSON."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def decode_json(raw: bytes) -> Any:
+    """The JSON document in `raw`.
+
+    Raises:
+        ApiError: 400 when the bytes are not UTF-8 or not strict JSON.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "invalid_encoding", "request body is not valid UTF-8") from exc
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        # JSONDecodeError is a ValueError; so are over-long integers and NaN.
+        raise ApiError(400, "malformed_json", "request body is not valid JSON") from exc
+
+
+def _check_text_and_depth(value: Any, root: str) -> None:
+    """Refuse lone surrogates (not storable text) and nesting deeper than the limit."""
+    stack: list[tuple[Any, str, int]] = [(value, root, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if depth > MAX_METADATA_DEPTH:
+            raise validation_error([{"field": root, "message": "nested too deeply"}])
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise validation_error(
+                    [{"field": where, "message": "contains a lone surrogate (invalid Unicode)"}]
+                ) from None
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, where, depth + 1))
+                stack.append((child, f"{where}.{key}", depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}.{i}", depth + 1) for i, child in enumerate(item))
+
+
+def parse_rest_message(raw: bytes) -> RestMessageIn:
+    """The checked REST channel message in `raw`.
+
+    Raises:
+        ApiError: 400 for undecodable or malformed JSON, 422 for invalid fields.
+    """
+    data = decode_json(raw)
+    if not isinstance(data, dict):
+        raise validation_error([{"field": "body", "message": "must be a JSON object"}])
+    try:
+        parsed = RestMessageIn.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(validation_details(list(exc.errors()))) from None
+    _check_text_and_depth(parsed.sender, "sender")
+    _check_text_and_depth(parsed.message, "message")
+    if parsed.sender is not None and any(ord(c) < 32 or ord(c) == 127 for c in parsed.sender):
+        raise validation_error([{"field": "sender", "message": "contains control characters"}])
+    if parsed.metadata is not None:
+        _check_text_and_depth(parsed.metadata, "metadata")
+    return parsed
+
+
+def message_id_of(metadata: dict[str, Any]) -> str:
+    """The client's `metadata.message_id` as a string, or a fresh uuid4 when absent.
+
+    Raises:
+        ApiError: 422 when the id is neither a non-empty string nor an integer.
+    """
+    value = metadata.get("message_id")
+    if value is None:
+        return uuid.uuid4().hex
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise validation_error(
+            [{"field": "metadata.message_id", "message": "must be a string or an integer"}]
+        )
+    text = str(value)
+    if not text or len(text) > MAX_MESSAGE_ID_CHARS:
+        raise validation_error(
+            [
+                {
+                    "field": "metadata.message_id",
+                    "message": f"must be 1 to {MAX_MESSAGE_ID_CHARS} characters",
+                }
+            ]
+        )
+    return text
