@@ -8,6 +8,7 @@ raised as `ApiError` anywhere in `bot.web` and rendered only here, at the edge.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -67,7 +68,7 @@ def error_response(
     message: str,
     *,
     details: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """An error as a JSON response."""
     return JSONResponse(
@@ -81,7 +82,7 @@ def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_details(
-    errors: list[dict[str, Any]], *, skip_prefix: int = 0
+    errors: Sequence[Mapping[str, Any]], *, skip_prefix: int = 0
 ) -> list[dict[str, str]]:
     """Pydantic errors as ``[{"field", "message"}]``, dropping `skip_prefix` location parts."""
     return [
@@ -114,7 +115,7 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
 async def _request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
     """Render FastAPI's parameter validation errors in our shape, field names without `path.`."""
     assert isinstance(exc, RequestValidationError)
-    err = validation_error(validation_details(list(exc.errors()), skip_prefix=1))
+    err = validation_error(validation_details(exc.errors(), skip_prefix=1))
     return error_response(err.status_code, err.code, err.message, details=err.details)
 
 

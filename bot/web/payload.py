@@ -74,7 +74,7 @@ def parse_rest_message(raw: bytes) -> RestMessageIn:
     try:
         parsed = RestMessageIn.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(validation_details(list(exc.errors()))) from None
+        raise validation_error(validation_details(exc.errors())) from None
     _check_text_and_depth(parsed.sender, "sender")
     _check_text_and_depth(parsed.message, "message")
     if parsed.sender is not None and any(ord(c) < 32 or ord(c) == 127 for c in parsed.sender):

@@ -1,0 +1,304 @@
+"""Turn latency and throughput of the REST channel, with N concurrent simulated users.
+
+Each simulated user is one conversation sending a scripted sequence of messages, one
+after the other (waiting for each answer, as a person would); all users of a round run
+at once. Reports p50/p95/p99 turn latency and turns per second for every user count.
+
+By default starts its own server on a free loopback port (``python -m bot serve``, with
+``DATABASE_URL`` from ``--database-url``, default a temporary SQLite file) and stops it
+at the end; ``--url`` measures an already running server instead. Loopback only.
+
+    python bench/turns.py --users 1,20,50 --turns-per-user 6 --json bench/results/turns.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import ipaddress
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = [
+    "hello",
+    "what can you do?",
+    "I run a small company in Tallinn",
+    "we make software for ports",
+    "tell me about innovation vouchers",
+    "how do I find a partner?",
+    "thanks",
+    "bye",
+]
+WEBHOOK = "/webhooks/rest/webhook"
+
+# Runs the app the way the composition root does, when `python -m bot serve` is not there.
+_INLINE_SERVER = """
+import asyncio, inspect, sys, uvicorn
+from bot.config import Settings
+from bot.main import build_agent
+from bot.web.app import create_web_app
+
+async def main(port):
+    settings = Settings()
+    agent = build_agent(settings)
+    agent = await agent if inspect.isawaitable(agent) else agent
+    app = create_web_app(agent, settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            access_log=False)
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        close = getattr(agent, "close", None)
+        if close is not None:
+            result = close()
+            if inspect.isawaitable(result):
+                await result
+
+asyncio.run(main(int(sys.argv[1])))
+"""
+
+
+@dataclass
+class RoundResult:
+    """The figures of one round: `users` conversations at once."""
+
+    users: int
+    turns: int
+    errors: int
+    wall_seconds: float
+    turns_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values (0 when there are none)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+def require_loopback(url: str) -> None:
+    """Refuse any URL that is not on this machine."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise SystemExit(f"refusing non-loopback URL {url!r}: this benchmark runs on loopback only")
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def server_command(port: int) -> list[str]:
+    """`python -m bot serve` when the CLI exists, else the inline launcher above."""
+    if importlib.util.find_spec("bot.__main__") is not None:
+        return [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [sys.executable, "-c", _INLINE_SERVER, str(port)]
+
+
+def start_server(database_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """Start the server as a child process, its output going to `log_path`."""
+    env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Poll `/health` until it answers 200; fail if the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"server exited with code {process.returncode} before answering")
+        try:
+            if httpx.get(f"{url}/health", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"server at {url} did not answer /health within {timeout:.0f}s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Ask the server to stop, and make sure it does."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+async def simulate_user(
+    http: httpx.AsyncClient, sender: str, turns: int, latencies: list[float]
+) -> int:
+    """Send `turns` scripted messages in sequence; returns the number of failed turns."""
+    errors = 0
+    for turn in range(turns):
+        body = {
+            "sender": sender,
+            "message": SCRIPT[turn % len(SCRIPT)],
+            "metadata": {"message_id": f"{sender}-{turn}"},
+        }
+        started = time.perf_counter()
+        try:
+            response = await http.post(WEBHOOK, json=body)
+            ok = response.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if ok:
+            latencies.append((time.perf_counter() - started) * 1000)
+        else:
+            errors += 1
+    return errors
+
+
+async def run_round(url: str, users: int, turns: int, timeout: float) -> RoundResult:
+    """All `users` conversations at once, each `turns` messages long."""
+    run = uuid.uuid4().hex[:8]
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
+        started = time.perf_counter()
+        senders = [f"bench-{run}-{users}-{u}" for u in range(users)]
+        errors = await asyncio.gather(
+            *(simulate_user(http, sender, turns, latencies) for sender in senders)
+        )
+        wall = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return RoundResult(
+        users=users,
+        turns=len(ordered),
+        errors=sum(errors),
+        wall_seconds=round(wall, 3),
+        turns_per_second=round(len(ordered) / wall, 2) if wall > 0 else 0.0,
+        p50_ms=round(percentile(ordered, 0.50), 2),
+        p95_ms=round(percentile(ordered, 0.95), 2),
+        p99_ms=round(percentile(ordered, 0.99), 2),
+        max_ms=round(ordered[-1], 2) if ordered else 0.0,
+        mean_ms=round(sum(ordered) / len(ordered), 2) if ordered else 0.0,
+    )
+
+
+def print_table(results: list[RoundResult]) -> None:
+    """The figures as a plain-text table."""
+    header = f"{'users':>5} {'turns':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
+    header += f"{'p99 ms':>8} {'max ms':>8} {'turns/s':>8}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.users:>5} {r.turns:>6} {r.errors:>6} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
+            f"{r.p99_ms:>8.1f} {r.max_ms:>8.1f} {r.turns_per_second:>8.1f}"
+        )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running server (loopback only); default: start one")
+    parser.add_argument("--database-url", help="for the started server; default: temp SQLite")
+    parser.add_argument("--users", default="1,20,50", help="comma-separated user counts")
+    parser.add_argument("--turns-per-user", type=int, default=6)
+    parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
+    parser.add_argument("--startup-timeout", type=float, default=300.0, help="seconds")
+    args = parser.parse_args(argv)
+    args.user_counts = [int(n) for n in args.users.split(",") if n.strip()]
+    if not args.user_counts or any(n < 1 or n > 1000 for n in args.user_counts):
+        parser.error("--users: counts between 1 and 1000")
+    if not 1 <= args.turns_per_user <= 1000:
+        parser.error("--turns-per-user: between 1 and 1000")
+    return args
+
+
+def measure(args: argparse.Namespace, url: str) -> list[RoundResult]:
+    """Run every round against `url`, printing as it goes."""
+    results = []
+    for users in args.user_counts:
+        result = asyncio.run(run_round(url, users, args.turns_per_user, args.timeout))
+        print(f"  {users} users: {result.turns} turns in {result.wall_seconds:.1f}s", flush=True)
+        results.append(result)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns the process exit code (1 if any turn failed)."""
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="s3bot-bench-") as tmp:
+        process = None
+        log_path = Path(tmp) / "server.log"
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        if args.url:
+            url = args.url.rstrip("/")
+            require_loopback(url)
+        else:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            process = start_server(database_url, port, log_path)
+        try:
+            started = time.perf_counter()
+            wait_until_up(url, process, args.startup_timeout)
+            print(f"server up at {url} after {time.perf_counter() - started:.1f}s", flush=True)
+            results = measure(args, url)
+        except BaseException:
+            if process is not None:
+                print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
+            raise
+        finally:
+            if process is not None:
+                stop_server(process)
+    print_table(results)
+    if args.json:
+        report: dict[str, Any] = {
+            "benchmark": "rest_turns",
+            "url": url,
+            "server": "external" if args.url else "started",
+            "database": None if args.url else urlsplit(database_url).scheme,
+            "turns_per_user": args.turns_per_user,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "results": [asdict(r) for r in results],
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
