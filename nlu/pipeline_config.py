@@ -106,7 +106,7 @@ L2 = 0.01
 grad_clip = 1.0
 use_averages = true
 eps = 0.00000001
-learn_rate = 0.001
+learn_rate = 0.003
 """
 
 _NER = """

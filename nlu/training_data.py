@@ -115,6 +115,11 @@ class _Reader:
             return
         kind = kinds[0]
         name = item[kind]
+        if isinstance(name, bool | int | float):
+            self.problems.append(
+                f'{where}: {kind} name {name!r} is not a string (quote it, e.g. "NO")'
+            )
+            return
         if not isinstance(name, str) or not name.strip():
             self.problems.append(f"{where}: empty {kind} name")
             return
