@@ -16,6 +16,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 #: The migration scripts, found next to this module (also in an installed package).
@@ -41,6 +42,12 @@ def upgrade_schema(url_or_engine: str | Engine, revision: str = "head") -> None:
         revision: The Alembic revision to upgrade to.
     """
     command.upgrade(alembic_config(url_or_engine), revision)
+
+
+def _next_rev_id(config: Config) -> str:
+    """Number revisions 0001, 0002, ... so the scripts sort in the order they apply."""
+    head = ScriptDirectory.from_config(config).get_current_head()
+    return f"{int(head) + 1:04d}" if head and head.isdigit() else "0001"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -69,7 +76,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "downgrade":
         command.downgrade(config, args.revision)
     elif args.command == "revision":
-        command.revision(config, message=args.message, autogenerate=not args.empty)
+        config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+        command.revision(
+            config, message=args.message, autogenerate=not args.empty, rev_id=_next_rev_id(config)
+        )
     elif args.command == "current":
         command.current(config, verbose=True)
     else:

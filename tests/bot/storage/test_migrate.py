@@ -89,3 +89,9 @@ def test_migrate_command_works_from_any_directory(tmp_path: Path) -> None:
         assert _revision(engine) == _head()
     finally:
         engine.dispose()
+
+
+def test_next_revision_is_numbered_after_the_head() -> None:
+    from bot.storage.migrate import _next_rev_id
+
+    assert _next_rev_id(alembic_config("sqlite://")) == f"{int(_head()) + 1:04d}"
