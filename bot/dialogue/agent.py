@@ -1,19 +1,134 @@
-"""The agent: runs one turn of a conversation, from a received message to stored replies."""
+"""The agent: runs one turn of a conversation, from a received message to stored replies.
+
+Per message: lock the conversation, record the message in the inbox (a redelivery gets the
+first answer again), load the event log, understand the message, run the turn, then store the
+new events and the reply in one transaction.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from sqlalchemy.engine import Engine
+
+from bot.dialogue.domain import Domain
 from bot.dialogue.messages import BotMessage, UserMessage
+from bot.dialogue.payload import parse_payload
+from bot.dialogue.processor import Processor
+from bot.dialogue.text_input import clean_text
+from bot.dialogue.tracker import DialogueTracker, user_event
+from bot.storage import crud
+from bot.storage.db import session
+from bot.storage.locks import ConversationLocks
+
+logger = logging.getLogger(__name__)
+
+TOO_LONG_RESPONSE = "utter_message_too_long"
+EMPTY_RESPONSE = "utter_empty_message"
+
+
+class Interpreter(Protocol):
+    """What the agent needs of an NLU model."""
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's parse shape for the text."""
+        ...
 
 
 class Agent:
-    """Owns the turn: inbox, lock, tracker, NLU, policy, actions, storage."""
+    """Owns the turn: inbox, lock, tracker, NLU, processor and storage."""
+
+    def __init__(self, *, processor: Processor, engine: Engine,
+                 interpreter_for: Callable[[str], Interpreter], default_language: str,
+                 max_message_chars: int) -> None:
+        self.processor = processor
+        self.domain: Domain = processor.domain
+        self._engine = engine
+        self._locks = ConversationLocks(engine)
+        self._interpreter_for = interpreter_for
+        self._default_language = default_language
+        self._max_chars = max_message_chars
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer."""
-        raise NotImplementedError
+        message_id = message.message_id or uuid.uuid4().hex
+        async with self._locks.hold(message.sender_id):
+            with session(self._engine) as db:
+                conversation = crud.get_or_create_conversation(
+                    session=db, sender_id=message.sender_id, channel=message.channel)
+                conversation_id = int(conversation.id)  # type: ignore[arg-type]
+                seen = crud.claim_inbox(session=db, channel=message.channel,
+                                        message_id=message_id, sender_id=message.sender_id,
+                                        conversation_id=conversation_id)
+                if seen is not None and seen.reply is not None:
+                    return [BotMessage.from_rasa(m) for m in seen.reply]
+                entry_id = seen.id if seen is not None else None
+                events = crud.load_events(session=db, conversation_id=conversation_id)
+            tracker = DialogueTracker(message.sender_id, self.domain, events)
+            first_new = len(events)
+            await self._run_turn(tracker, message, message_id)
+            new_events = tracker.events[first_new:]
+            reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
+            with session(self._engine) as db:
+                crud.append_events(session=db, conversation_id=conversation_id,
+                                   events=new_events, first_seq=first_new)
+                if entry_id is None:
+                    entry = crud.get_inbox_entry(session=db, channel=message.channel,
+                                                 message_id=message_id)
+                    entry_id = entry.id if entry else None
+                if entry_id is not None:
+                    crud.answer_inbox(session=db, entry_id=entry_id,
+                                      reply=[m.to_rasa(message.sender_id) for m in reply])
+        return reply
+
+    async def _run_turn(self, tracker: DialogueTracker, message: UserMessage,
+                        message_id: str) -> None:
+        self.processor.start_session_if_due(tracker, time.time())
+        text, truncated = clean_text(message.text, self._max_chars)
+        metadata = {k: v for k, v in message.metadata.items() if k != "message_id"}
+        if truncated:
+            metadata["truncated"] = True
+        if truncated or not text.strip():
+            event = user_event(text, {"intent": {"name": None, "confidence": 0.0},
+                                      "entities": [], "text": text},
+                               channel=message.channel, message_id=message_id,
+                               metadata=metadata)
+            response = TOO_LONG_RESPONSE if truncated else EMPTY_RESPONSE
+            await self.processor.reply_and_forget(tracker, event, response)
+            return
+        parse = parse_payload(text, self.domain) or self._parse(tracker, text)
+        event = user_event(text, parse, channel=message.channel, message_id=message_id,
+                           metadata=metadata)
+        await self.processor.handle_user_event(tracker, event)
+
+    def _parse(self, tracker: DialogueTracker, text: str) -> dict[str, Any]:
+        language = tracker.get_slot("language") or self._default_language
+        try:
+            return self._interpreter_for(str(language)).parse(text)
+        except Exception:  # a model bug must not lose the message
+            logger.exception("conversation %s: NLU failed; using fallback", tracker.sender_id)
+            return {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
+                    "intent_ranking": [], "entities": []}
 
     async def tracker_state(self, sender_id: str) -> dict[str, Any] | None:
         """The conversation in Rasa's tracker shape, or None if it does not exist."""
-        raise NotImplementedError
+        with session(self._engine) as db:
+            conversation = crud.get_conversation(session=db, sender_id=sender_id)
+            if conversation is None:
+                return None
+            events = crud.load_events(session=db, conversation_id=int(conversation.id))  # type: ignore[arg-type]
+        return DialogueTracker(sender_id, self.domain, events).current_state()
+
+    async def close(self) -> None:
+        """Release the action runner and the database engine."""
+        await self.processor.close()
+        self._engine.dispose()
+
+
+def _bot_message(event: dict[str, Any]) -> BotMessage:
+    data = event.get("data") or {}
+    return BotMessage.from_rasa({"text": event.get("text"), **data})

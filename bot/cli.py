@@ -1,0 +1,129 @@
+"""The `s3bot` command: serve, shell, train, data validate, db upgrade, test stories."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import uuid
+from collections.abc import Sequence
+
+from bot.config import Settings, get_settings
+from bot.dialogue.errors import DataError
+
+logger = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(level=settings.LOG_LEVEL.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.run(args, settings) or 0)
+    except DataError as exc:
+        print(f"Invalid data: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="s3bot", description="S3 Onboarding Assistant")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="validate data, migrate, train if needed, serve")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=_serve)
+    shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
+    shell.add_argument("--sender", help="conversation id (default: a new one)")
+    shell.set_defaults(run=_shell)
+    train = commands.add_parser("train", help="train the NLU models if the data changed")
+    train.add_argument("--force", action="store_true", help="train even if unchanged")
+    train.set_defaults(run=_train)
+    data = commands.add_parser("data", help="data commands").add_subparsers(required=True,
+                                                                          metavar="ACTION")
+    data.add_parser("validate", help="check domain, rules, stories and NLU data").set_defaults(
+        run=_validate)
+    db = commands.add_parser("db", help="database commands").add_subparsers(required=True,
+                                                                          metavar="ACTION")
+    db.add_parser("upgrade", help="upgrade the schema to the latest migration").set_defaults(
+        run=_db_upgrade)
+    test = commands.add_parser("test", help="tests").add_subparsers(required=True,
+                                                                  metavar="WHAT")
+    test.add_parser("stories", help="play the test stories in data/stories").set_defaults(
+        run=_test_stories)
+    return parser
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dialogue.bot_data import validate_bot_data
+
+    problems = validate_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"Data in {settings.DATA_DIR} is valid.")
+    return 0
+
+
+def _train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dialogue.bot_data import load_bot_data
+    from bot.main import train_models
+
+    data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    for language, path in train_models(settings, data, force=args.force).items():
+        print(f"{language}: {path}")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import upgrade_schema
+
+    upgrade_schema(settings.DATABASE_URL)
+    print("Database schema is up to date.")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.main import create_app
+
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host or settings.HOST, port=args.port or settings.PORT,
+                log_level=settings.LOG_LEVEL.lower(), access_log=False)
+    return 0
+
+
+def _shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.shell import run_shell
+
+    return asyncio.run(run_shell(settings, args.sender or f"shell-{uuid.uuid4().hex[:8]}"))
+
+
+def _test_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.dialogue.stories import check_story, load_stories
+    from bot.main import build_agent
+
+    async def play() -> int:
+        agent = build_agent(settings)
+        failed = 0
+        try:
+            for story in load_stories(settings.DATA_DIR / "stories", agent.domain):
+                result = await check_story(agent, story, f"story-{uuid.uuid4().hex[:8]}")
+                print(("FAIL " if result.failures else "ok   ") + story.name)
+                for failure in result.failures:
+                    print(f"     {failure}")
+                failed += bool(result.failures)
+        finally:
+            await agent.close()
+        return 1 if failed else 0
+
+    return asyncio.run(play())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

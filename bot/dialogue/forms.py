@@ -1,0 +1,104 @@
+"""The form loop: activate, extract, validate through `validate_<form>`, ask, or finish.
+
+This is the engine's side of a Rasa form; the per-slot checks live in a rasa-sdk
+`FormValidationAction`, exactly where a Rasa developer would put them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dialogue.domain import Form
+from bot.dialogue.slot_filling import extract_slots
+from bot.dialogue.tracker import DialogueTracker, loop_event, simple_event, slot_event
+
+REQUESTED_SLOT = "requested_slot"
+
+CustomCall = Callable[[str, DialogueTracker], Awaitable[dict[str, Any]]]
+
+
+@dataclass
+class StepOutcome:
+    """What one action produced: events to log after it, messages, and whether it rejected."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    rejected: bool = False
+
+
+async def run_form(form: Form, tracker: DialogueTracker, call_custom: CustomCall,
+                   has_custom: Callable[[str], bool]) -> StepOutcome:
+    """Run one step of a form.
+
+    Args:
+        form: the form to run.
+        tracker: the conversation so far.
+        call_custom: runs a custom action on a tracker and returns `{events, responses}`.
+        has_custom: whether a custom action exists (for `validate_<form>`, `action_ask_<slot>`).
+
+    Returns:
+        The outcome; `rejected` when the user's message filled nothing, so that rules can
+        handle the interruption.
+    """
+    outcome = StepOutcome()
+    activating = tracker.active_loop != form.name
+    after_user = tracker.latest_event_kind() == "user"
+    if activating:
+        outcome.events.append(loop_event(form.name))
+    requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
+    candidates: dict[str, Any] = {}
+    if after_user and _intent(tracker) not in form.ignored_intents:
+        candidates = extract_slots(tracker, list(form.required_slots), active_loop=form.name,
+                                   requested_slot=requested, trigger=activating)
+    slot_events = [slot_event(name, value) for name, value in candidates.items()]
+    validator = f"validate_{form.name}"
+    if has_custom(validator) and (slot_events or activating):
+        probe = DialogueTracker(tracker.sender_id, tracker.domain,
+                                tracker.events + outcome.events + slot_events)
+        answer = await call_custom(validator, probe)
+        slot_events = [e for e in answer["events"] if e.get("event") in ("slot", "reset_slots",
+                                                                          "followup")]
+        outcome.messages.extend(answer["responses"])
+    filled = [e for e in slot_events if e.get("event") == "slot" and e["name"] != REQUESTED_SLOT]
+    if after_user and not activating and not filled:
+        return StepOutcome(events=[simple_event("action_execution_rejected", name=form.name,
+                                                policy=None, confidence=1.0)],
+                           messages=outcome.messages, rejected=True)
+    outcome.events.extend(slot_events)
+    await _ask_or_finish(form, tracker, outcome, call_custom, has_custom)
+    return outcome
+
+
+async def _ask_or_finish(form: Form, tracker: DialogueTracker, outcome: StepOutcome,
+                         call_custom: CustomCall, has_custom: Callable[[str], bool]) -> None:
+    state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
+    chosen = [e for e in outcome.events if e.get("event") == "slot"
+              and e["name"] == REQUESTED_SLOT]
+    if chosen:
+        next_slot = chosen[-1].get("value")
+    else:
+        next_slot = next((s for s in form.required_slots if state.get_slot(s) is None), None)
+    if next_slot is None:
+        outcome.events.extend([loop_event(None), slot_event(REQUESTED_SLOT, None)])
+        return
+    if not chosen:
+        outcome.events.append(slot_event(REQUESTED_SLOT, next_slot))
+    custom_ask = f"action_ask_{form.name}_{next_slot}"
+    if not has_custom(custom_ask):
+        custom_ask = f"action_ask_{next_slot}"
+    if has_custom(custom_ask):
+        state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
+        answer = await call_custom(custom_ask, state)
+        outcome.messages.extend(answer["responses"])
+        return
+    for response in (f"utter_ask_{form.name}_{next_slot}", f"utter_ask_{next_slot}"):
+        if response in tracker.domain.responses:
+            outcome.messages.append({"response": response})
+            return
+
+
+def _intent(tracker: DialogueTracker) -> str | None:
+    message = tracker.latest_message or {}
+    return (message.get("intent") or {}).get("name")

@@ -1,0 +1,83 @@
+"""Composition root: the only place that wires settings, data, NLU, storage, actions and web."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from bot.config import Settings
+from bot.dialogue.action_runner import ActionRunner, HttpActionRunner, InProcessActionRunner
+from bot.dialogue.agent import Agent, Interpreter
+from bot.dialogue.bot_data import BotData, load_bot_data
+from bot.dialogue.policy import Policy
+from bot.dialogue.processor import Processor
+from bot.storage import make_engine, upgrade_schema
+from bot.web.app import create_web_app
+
+logger = logging.getLogger(__name__)
+
+
+def make_action_runner(settings: Settings) -> ActionRunner:
+    """An external action server when ACTION_ENDPOINT_URL is set, else rasa-sdk in-process."""
+    if settings.ACTION_ENDPOINT_URL:
+        return HttpActionRunner(settings.ACTION_ENDPOINT_URL, settings.ACTION_TIMEOUT_SECONDS)
+    return InProcessActionRunner(settings.ACTIONS_PACKAGE, settings.ACTION_TIMEOUT_SECONDS)
+
+
+def train_models(settings: Settings, data: BotData, *, force: bool = False) -> dict[str, Path]:
+    """Train (or reuse, when the data is unchanged) one NLU model per language."""
+    from nlu import train
+
+    paths = {}
+    for language, nlu_dir in data.nlu_dirs.items():
+        result = train(nlu_dir, settings.MODELS_DIR, language=language, force=force)
+        logger.info("NLU model for %s: %s (%s)", language, result.model_path.name,
+                    "trained" if result.trained else "unchanged")
+        paths[language] = result.model_path
+    return paths
+
+
+def make_interpreters(settings: Settings, data: BotData) -> Callable[[str], Interpreter]:
+    """A lookup from a language to its trained interpreter, default language as fallback."""
+    from nlu import Interpreter as SpacyInterpreter
+
+    models = train_models(settings, data)
+    loaded = {
+        language: SpacyInterpreter.load(path, fallback_threshold=settings.NLU_FALLBACK_THRESHOLD)
+        for language, path in models.items()
+    }
+
+    @lru_cache(maxsize=16)
+    def interpreter_for(language: str) -> Interpreter:
+        return loaded.get(language) or loaded[settings.DEFAULT_LANGUAGE]
+
+    return interpreter_for
+
+
+def build_agent(settings: Settings) -> Agent:
+    """The agent with everything it needs; the data is validated and the schema upgraded."""
+    data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    engine = make_engine(settings.DATABASE_URL)
+    upgrade_schema(engine)
+    processor = Processor(data.domain, Policy(data.rules), make_action_runner(settings))
+    return Agent(processor=processor, engine=engine,
+                 interpreter_for=make_interpreters(settings, data),
+                 default_language=settings.DEFAULT_LANGUAGE,
+                 max_message_chars=settings.MAX_MESSAGE_CHARS)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web application, with an agent that is closed when the server stops."""
+    agent = build_agent(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await agent.close()
+
+    return create_web_app(agent, settings, lifespan=lifespan)
