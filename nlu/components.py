@@ -47,7 +47,7 @@ def _found(doc: Doc) -> list[Entity]:
     return found
 
 
-class _JsonDataComponent:
+class JsonDataComponent:
     """Base for components whose only state is a JSON-serialisable dict."""
 
     file_name = "data.json"
@@ -72,13 +72,13 @@ class _JsonDataComponent:
         text = json.dumps(self.data, ensure_ascii=False, sort_keys=True, indent=1)
         (path / self.file_name).write_text(text, encoding="utf-8")
 
-    def from_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> _JsonDataComponent:
+    def from_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> JsonDataComponent:
         file = Path(path) / self.file_name
         self.set_data(json.loads(file.read_text(encoding="utf-8")))
         return self
 
 
-class RegexEntities(_JsonDataComponent):
+class RegexEntities(JsonDataComponent):
     """Finds entities with the regexes named after entity types (case-insensitive)."""
 
     def _compile(self) -> None:
@@ -97,7 +97,7 @@ class RegexEntities(_JsonDataComponent):
         return doc
 
 
-class LookupEntities(_JsonDataComponent):
+class LookupEntities(JsonDataComponent):
     """Finds entities listed in lookup tables, case-insensitively, on token LOWER."""
 
     def _compile(self) -> None:
@@ -118,7 +118,7 @@ def _overlaps(entity: Entity, kept: list[Entity]) -> bool:
     return any(entity["start"] < k["end"] and k["start"] < entity["end"] for k in kept)
 
 
-class EntityMerger(_JsonDataComponent):
+class EntityMerger(JsonDataComponent):
     """Merges rule and NER entities (rules win on overlap) and maps synonyms."""
 
     def __call__(self, doc: Doc) -> Doc:

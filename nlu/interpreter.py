@@ -91,7 +91,8 @@ class Interpreter:
     @property
     def intents(self) -> list[str]:
         """Intent labels the model knows, sorted."""
-        return sorted(self.nlp.get_pipe("textcat").labels)
+        textcat = self.nlp.get_pipe("textcat")
+        return sorted(getattr(textcat, "labels", ()))
 
     def parse(self, text: str) -> dict[str, Any]:
         """Understand one message.
@@ -114,10 +115,10 @@ class Interpreter:
         except Exception:  # a chat turn must not crash on one odd message
             logger.exception("NLU pipeline failed on a message of %d characters", len(text))
             return self._fallback(text, [], [])
-        ranking = sorted(
-            ({"name": name, "confidence": float(score)} for name, score in doc.cats.items()),
-            key=lambda item: (-item["confidence"], item["name"]),
-        )[:RANKING_LENGTH]
+        scores = sorted(((-float(score), name) for name, score in doc.cats.items()))
+        ranking: list[dict[str, Any]] = [
+            {"name": name, "confidence": -negative} for negative, name in scores[:RANKING_LENGTH]
+        ]
         entities = [dict(entity) for entity in doc._.get(ENTITIES_ATTR) or []]
         if not ranking or ranking[0]["confidence"] < self.fallback_threshold:
             return self._fallback(text, ranking, entities)

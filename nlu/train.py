@@ -19,11 +19,12 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Config, Optimizer, registry
 
-import nlu.components  # noqa: F401  (registers the s3_* factories)
+from nlu.components import JsonDataComponent  # importing registers the s3_* factories
 from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
 from nlu.training_data import TrainingData, load_training_data, nlu_files
 
@@ -167,16 +168,16 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
     fix_random_seed(settings["seed"])
     rng = random.Random(settings["seed"])
     nlp = spacy.util.load_model_from_config(config, auto_fill=False, validate=True)
-    nlp.get_pipe("regex_entities").set_data(_rule_tables(data.regex_features, data))
-    nlp.get_pipe("lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
-    nlp.get_pipe("entity_merger").set_data(dict(sorted(data.synonyms.items())))
+    _component(nlp, "regex_entities").set_data(_rule_tables(data.regex_features, data))
+    _component(nlp, "lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
+    _component(nlp, "entity_merger").set_data(dict(sorted(data.synonyms.items())))
     examples = _spacy_examples(nlp, data)
     optimizer: Optimizer = registry.resolve({"o": settings["optimizer"]})["o"]
     nlp.initialize(lambda: examples, sgd=optimizer)
     sizes = compounding(
         settings["batch_size_start"], settings["batch_size_stop"], settings["batch_size_compound"]
     )
-    trainable = [name for name in ("textcat", "ner") if name in nlp.pipe_names]
+    trainable: list[str] = [name for name in ("textcat", "ner") if name in nlp.pipe_names]
     for _ in range(settings["max_epochs"]):
         rng.shuffle(examples)
         for batch in minibatch(examples, size=sizes):
@@ -191,9 +192,21 @@ def _keep_averaged_weights(nlp: Language, optimizer: Optimizer, names: list[str]
     if not optimizer.averages:
         return
     with nlp.use_params(optimizer.averages):
-        weights = {name: nlp.get_pipe(name).to_bytes(exclude=["vocab"]) for name in names}
+        weights = {name: _trainable(nlp, name).to_bytes(exclude=["vocab"]) for name in names}
     for name, blob in weights.items():
-        nlp.get_pipe(name).from_bytes(blob, exclude=["vocab"])
+        _trainable(nlp, name).from_bytes(blob, exclude=["vocab"])
+
+
+def _component(nlp: Language, name: str) -> JsonDataComponent:
+    component = nlp.get_pipe(name)
+    assert isinstance(component, JsonDataComponent)
+    return component
+
+
+def _trainable(nlp: Language, name: str) -> TrainablePipe:
+    component = nlp.get_pipe(name)
+    assert isinstance(component, TrainablePipe)
+    return component
 
 
 def _rule_tables(tables: dict[str, list[str]], data: TrainingData) -> dict[str, list[str]]:
