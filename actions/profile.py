@@ -14,7 +14,7 @@ from actions.countries import find_country
 
 PROFILE_SLOTS = ("company_name", "country", "employees")
 MAX_EMPLOYEES = 1_000_000
-_NUMBER = re.compile(r"\d[\d\s,.]*")
+_NUMBER = re.compile(r"-?\d[\d\s,.]*")
 
 
 class ValidateProfileForm(FormValidationAction):

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
+from bot.config import Settings
 from bot.storage.db import make_engine, normalize_url, session
 from bot.storage.migrate import upgrade_schema
 
@@ -88,3 +90,21 @@ def db_session(engine: Engine) -> Iterator[Session]:
     """A session on `engine`, committed if the test passes (see `bot.storage.db.session`)."""
     with session(engine) as db:
         yield db
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models directory for the session: the NLU is trained into it once, then reused."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def make_settings(database_url: str, models_dir: Path) -> Callable[..., Settings]:
+    """Settings on the test database; keyword arguments override any setting."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"DATABASE_URL": database_url, "MODELS_DIR": models_dir,
+                                  "ENVIRONMENT": "test", **overrides}
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make

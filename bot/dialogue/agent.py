@@ -114,14 +114,20 @@ class Agent:
             return {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
                     "intent_ranking": [], "entities": []}
 
-    async def tracker_state(self, sender_id: str) -> dict[str, Any] | None:
-        """The conversation in Rasa's tracker shape, or None if it does not exist."""
+    async def tracker_state(self, sender_id: str,
+                            include_events: str = "AFTER_RESTART") -> dict[str, Any] | None:
+        """The conversation in Rasa's tracker shape, or None if it does not exist.
+
+        Args:
+            sender_id: the conversation id.
+            include_events: `ALL`, `APPLIED`, `AFTER_RESTART` (Rasa's default) or `NONE`.
+        """
         with session(self._engine) as db:
             conversation = crud.get_conversation(session=db, sender_id=sender_id)
             if conversation is None:
                 return None
             events = crud.load_events(session=db, conversation_id=int(conversation.id))  # type: ignore[arg-type]
-        return DialogueTracker(sender_id, self.domain, events).current_state()
+        return DialogueTracker(sender_id, self.domain, events).current_state(include_events)
 
     async def close(self) -> None:
         """Release the action runner and the database engine."""

@@ -32,6 +32,8 @@ class StoryTurn:
 class TestStory:
     """One named test story from a file."""
 
+    __test__ = False  # a data class, not a pytest test class
+
     name: str
     file: str
     turns: tuple[StoryTurn, ...]
@@ -50,7 +52,9 @@ class ConversationAgent(Protocol):
 
     async def handle(self, message: UserMessage) -> Any: ...  # noqa: D102
 
-    async def tracker_state(self, sender_id: str) -> dict[str, Any] | None: ...  # noqa: D102
+    async def tracker_state(  # noqa: D102
+        self, sender_id: str, include_events: str = ...
+    ) -> dict[str, Any] | None: ...
 
 
 def load_stories(stories_dir: Path, domain: Domain) -> list[TestStory]:
@@ -113,7 +117,7 @@ async def check_story(agent: ConversationAgent, story: TestStory, sender_id: str
     for number, turn in enumerate(story.turns, start=1):
         await agent.handle(UserMessage(sender_id=sender_id, text=turn.text, channel="story",
                                        message_id=f"{sender_id}-{number}"))
-        state = await agent.tracker_state(sender_id) or {"events": []}
+        state = await agent.tracker_state(sender_id, "ALL") or {"events": []}
         events = state["events"][seen:]
         seen = len(state["events"])
         where = f"turn {number} ({turn.text!r})"

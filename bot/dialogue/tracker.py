@@ -199,11 +199,20 @@ class DialogueTracker:
             turns.append(Turn(pending[0], pending[1], dict(slots), loop, pending[2]))
         return turns
 
-    def current_state(self) -> dict[str, Any]:
-        """The tracker in Rasa's `TrackerState` shape (what action servers receive)."""
+    def current_state(self, include_events: str = "AFTER_RESTART") -> dict[str, Any]:
+        """The tracker in Rasa's `TrackerState` shape (what action servers receive).
+
+        Args:
+            include_events: Rasa's event verbosity: `ALL`, `APPLIED`, `AFTER_RESTART` or `NONE`.
+        """
         loop = self.active_loop
         latest_action = self.latest_action_name
-        events = self.events_after_restart()
+        events = {
+            "ALL": lambda: list(self.events),
+            "APPLIED": self.applied_events,
+            "AFTER_RESTART": self.events_after_restart,
+            "NONE": list,
+        }[include_events]()
         return {
             "sender_id": self.sender_id,
             "slots": self.slots,

@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint train validate bench-turns clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Validate the data, migrate the SQLite database, train the NLU if needed, and serve on :8000.
+run: install
+	$(BIN)/s3bot data validate
+	$(BIN)/s3bot train
+	$(BIN)/s3bot serve
+
+## The whole test suite (PostgreSQL tests run when TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check bot nlu actions tests bench
+	$(BIN)/lint-imports
+
+train: install
+	$(BIN)/s3bot train
+
+validate: install
+	$(BIN)/s3bot data validate
+
+bench-turns: install
+	$(BIN)/python bench/turns.py
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache
