@@ -86,13 +86,21 @@ class Processor:
             if prediction.action == ACTION_LISTEN:
                 tracker.append(action_event(ACTION_LISTEN, prediction.reason))
                 return
-            await self._run_named(tracker, prediction.action, prediction.reason)
+            if not await self._run_named(tracker, prediction.action, prediction.reason):
+                tracker.append(action_event(ACTION_LISTEN, "action_failed"))
+                return
         logger.error("conversation %s: more than %d actions in one turn; listening",
                      tracker.sender_id, MAX_ACTIONS_PER_TURN)
         tracker.append(action_event(ACTION_LISTEN, "loop_guard"))
 
-    async def _run_named(self, tracker: DialogueTracker, name: str, reason: str) -> None:
-        outcome = await self._execute(tracker, name)
+    async def _run_named(self, tracker: DialogueTracker, name: str, reason: str) -> bool:
+        """Run one action and log it; False if it failed (the user was told politely)."""
+        try:
+            outcome = await self._dispatch(tracker, name)
+        except ActionFailed as exc:
+            logger.error("conversation %s: %s", tracker.sender_id, exc)
+            self._append_messages(tracker, [{"response": ACTION_FAILED_RESPONSE}], name)
+            return False
         if not outcome.rejected:
             tracker.append(action_event(name, reason))
         self._append_messages(tracker, outcome.messages, name)
@@ -100,13 +108,7 @@ class Processor:
             tracker.append(event)
         if name == "action_restart":
             self._run_session_start(tracker)
-
-    async def _execute(self, tracker: DialogueTracker, name: str) -> StepOutcome:
-        try:
-            return await self._dispatch(tracker, name)
-        except ActionFailed as exc:
-            logger.error("conversation %s: %s", tracker.sender_id, exc)
-            return StepOutcome(messages=[{"response": ACTION_FAILED_RESPONSE}])
+        return True
 
     async def _dispatch(self, tracker: DialogueTracker, name: str) -> StepOutcome:
         if name in self.domain.forms:
