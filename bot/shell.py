@@ -6,6 +6,7 @@ import asyncio
 
 from bot.config import Settings
 from bot.dialogue.messages import BotMessage, UserMessage
+from bot.dialogue.responses import render_response
 
 EXIT_WORDS = {"/quit", "/exit"}
 
@@ -38,7 +39,8 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
     from bot.main import build_agent
 
     agent = build_agent(settings)
-    print("Type a message (numbers pick a button; /quit to leave).")
+    welcome = render_response(agent.domain, "utter_shell_welcome", {})
+    print((welcome or {}).get("text", ""))
     payloads: list[str] = []
     try:
         while True:
