@@ -8,6 +8,7 @@ accepted, as Rasa clients are lax about it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -84,8 +85,13 @@ def parse_rest_message(raw: bytes) -> RestMessageIn:
     return parsed
 
 
-def message_id_of(metadata: dict[str, Any]) -> str:
-    """The client's `metadata.message_id` as a string, or a fresh uuid4 when absent.
+def message_id_of(sender: str, metadata: dict[str, Any]) -> str:
+    """The id the agent deduplicates on: the client's `metadata.message_id`, scoped to `sender`.
+
+    REST ids are chosen by clients, so two conversations may well both send id "1"; the
+    sender's hash is appended (``"1@<16 hex digits>"``) so that one conversation's id can
+    never match, and be answered with, another conversation's message. Without an id, a
+    fresh uuid4: every request is then a new message.
 
     Raises:
         ApiError: 422 when the id is neither a non-empty string nor an integer.
@@ -107,4 +113,5 @@ def message_id_of(metadata: dict[str, Any]) -> str:
                 }
             ]
         )
-    return text
+    sender_hash = hashlib.blake2b(sender.encode("utf-8"), digest_size=8).hexdigest()
+    return f"{text}@{sender_hash}"

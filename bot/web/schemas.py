@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_SENDER_CHARS = 255
-MAX_MESSAGE_ID_CHARS = 255
+MAX_MESSAGE_ID_CHARS = 128
 MAX_METADATA_DEPTH = 16
 
 

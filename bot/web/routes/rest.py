@@ -48,7 +48,7 @@ async def create_message(request: Request, agent: AgentDep) -> JSONResponse:
         sender_id=sender,
         text=payload.message,
         channel="rest",
-        message_id=message_id_of(metadata),
+        message_id=message_id_of(sender, metadata),
         metadata=metadata,
     )
     started = time.perf_counter()

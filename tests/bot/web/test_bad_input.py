@@ -96,7 +96,7 @@ INVALID_FIELDS: dict[str, tuple[Any, str]] = {
         "metadata.message_id",
     ),
     "long_message_id": (
-        {"sender": "bad", "message": "hello", "metadata": {"message_id": "m" * 256}},
+        {"sender": "bad", "message": "hello", "metadata": {"message_id": "m" * 129}},
         "metadata.message_id",
     ),
     "deep_metadata": (

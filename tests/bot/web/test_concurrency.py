@@ -37,7 +37,7 @@ async def _converse(http: httpx.AsyncClient, conversation: int) -> None:
 
 async def test_create_message_many_conversations_keep_every_event(base_url: str) -> None:
     limits = httpx.Limits(max_connections=CONVERSATIONS, max_keepalive_connections=CONVERSATIONS)
-    async with httpx.AsyncClient(base_url=base_url, timeout=120.0, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0, limits=limits) as http:
         await asyncio.gather(*(_converse(http, c) for c in range(CONVERSATIONS)))
         for conversation in range(CONVERSATIONS):
             response = await http.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 
 import httpx
 import pytest
@@ -122,6 +123,39 @@ def test_create_message_concurrent_duplicates_stored_once(client: httpx.Client) 
     assert {r.status_code for r in responses} == {200}
     assert len({r.text for r in responses}) == 1
     assert user_texts(tracker(client, "dup-race")) == ["hello"]
+
+
+def test_create_message_same_id_in_two_conversations_is_two_messages(
+    client: httpx.Client,
+) -> None:
+    # Clients often number their own messages; ids of different senders never collide.
+    mine = send(client, "scope-a", "hello", message_id=1)
+    theirs = send(client, "scope-b", "something else entirely", message_id=1)
+    assert mine.status_code == theirs.status_code == 200
+    assert all(r["recipient_id"] == "scope-b" for r in theirs.json())
+    assert theirs.json() != [{**r, "recipient_id": "scope-b"} for r in mine.json()]
+    assert user_texts(tracker(client, "scope-a")) == ["hello"]
+    assert user_texts(tracker(client, "scope-b")) == ["something else entirely"]
+
+
+def test_create_message_longest_id_is_accepted(client: httpx.Client) -> None:
+    sender = "s" * 255
+    first = send(client, sender, "hello", message_id="m" * 128)
+    again = send(client, sender, "hello", message_id="m" * 128)
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.json() == first.json()
+    assert user_texts(tracker(client, sender)) == ["hello"]
+
+
+def test_create_message_text_is_not_logged(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "our secret prototype codename Zanzibar-7"
+    with caplog.at_level(logging.DEBUG):
+        assert send(client, "quiet", secret, message_id="q1").status_code == 200
+    assert caplog.records, "the turn should be logged"
+    at_info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert not [m for m in at_info if "Zanzibar" in m]
 
 
 def test_create_message_without_id_is_never_deduplicated(client: httpx.Client) -> None:
