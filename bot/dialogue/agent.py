@@ -132,6 +132,7 @@ class Agent:
     async def close(self) -> None:
         """Release the action runner and the database engine."""
         await self.processor.close()
+        self._locks.dispose()
         self._engine.dispose()
 
 

@@ -3,6 +3,11 @@
 Within a process an `asyncio.Lock` per sender serialises turns; on PostgreSQL a session
 advisory lock per sender also serialises them across worker processes. SQLite is for a
 single process, so the in-process lock is all it needs.
+
+Advisory locks are held on connections from a pool of their own, never from the pool that
+sessions use: a turn holds its lock connection while it opens sessions, so sharing one pool
+would let many waiting turns take every connection and starve each other. A semaphore as large
+as the lock pool makes further turns wait without holding anything.
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.db import is_postgres
+
+
+LOCK_POOL_SIZE = 32
 
 
 def advisory_key(sender_id: str) -> int:
@@ -38,10 +46,20 @@ class ConversationLocks:
     is the only operation. Entries exist only while someone holds or waits for them.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, *, max_held: int = LOCK_POOL_SIZE) -> None:
         self._across_processes = is_postgres(engine)
+        self._engine = (
+            create_engine(engine.url, pool_size=max_held, max_overflow=0, pool_pre_ping=True)
+            if self._across_processes
+            else engine
+        )
+        self._slots = asyncio.Semaphore(max_held)
         self._entries: dict[str, _Entry] = {}
+
+    def dispose(self) -> None:
+        """Close the lock pool's connections (on PostgreSQL)."""
+        if self._across_processes:
+            self._engine.dispose()
 
     def __len__(self) -> int:
         """How many senders are locked or awaited right now."""
@@ -57,11 +75,12 @@ class ConversationLocks:
                 if not self._across_processes:
                     yield
                     return
-                connection = await _acquire_without_leaking(self._engine, sender_id)
-                try:
-                    yield
-                finally:
-                    await asyncio.shield(asyncio.to_thread(_unlock, connection, sender_id))
+                async with self._slots:
+                    connection = await _acquire_without_leaking(self._engine, sender_id)
+                    try:
+                        yield
+                    finally:
+                        await asyncio.shield(asyncio.to_thread(_unlock, connection, sender_id))
         finally:
             entry.users -= 1
             if entry.users == 0:

@@ -110,7 +110,10 @@ async def test_hold_excludes_another_worker_on_postgres(engine: Engine, database
         assert log == ["a in", "a out", "b in", "b other"]
         with engine.connect() as connection:
             held = connection.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
             ).scalar_one()
         assert held == 0
     finally:
