@@ -24,8 +24,9 @@ class ValidateProfileForm(FormValidationAction):
         """The validation action of `profile_form`."""
         return "validate_profile_form"
 
-    def validate_company_name(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_company_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """A name of 2 to 100 characters with at least one letter or digit."""
         name = " ".join(str(value).split()) if isinstance(value, str) else ""
         if 2 <= len(name) <= 100 and any(ch.isalnum() for ch in name):
@@ -33,8 +34,9 @@ class ValidateProfileForm(FormValidationAction):
         dispatcher.utter_message(response="utter_invalid_company_name")
         return {"company_name": None}
 
-    def validate_country(self, value: Any, dispatcher: CollectingDispatcher,
-                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_country(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """A country of the Baltic Sea Region, stored as its ISO code."""
         text = value[0] if isinstance(value, list) and value else value
         country = find_country(text) if isinstance(text, str) else None
@@ -43,13 +45,15 @@ class ValidateProfileForm(FormValidationAction):
             return {"country": None}
         if not country.in_bsr:
             language = tracker.get_slot("language") or "en"
-            dispatcher.utter_message(response="utter_country_outside_bsr",
-                                     country_name=country.name(language))
+            dispatcher.utter_message(
+                response="utter_country_outside_bsr", country_name=country.name(language)
+            )
             return {"country": None}
         return {"country": country.code}
 
-    def validate_employees(self, value: Any, dispatcher: CollectingDispatcher,
-                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    def validate_employees(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         """A whole number of people between 1 and 1,000,000."""
         count = parse_headcount(value)
         if count is None:
@@ -87,8 +91,9 @@ class ActionProfileSummary(Action):
         """Summarise the profile."""
         return "action_profile_summary"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Render the summary with readable country and headcount."""
         language = tracker.get_slot("language") or "en"
         code = tracker.get_slot("country")
@@ -107,7 +112,8 @@ class ActionResetProfile(Action):
         """Start the profile over."""
         return "action_reset_profile"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: DomainDict) -> list[EventType]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """Empty every profile slot."""
         return [SlotSet(slot, None) for slot in PROFILE_SLOTS]

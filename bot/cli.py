@@ -20,8 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(level=settings.LOG_LEVEL.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         return int(args.run(args, settings) or 0)
     except DataError as exc:
@@ -42,18 +43,22 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train the NLU models if the data changed")
     train.add_argument("--force", action="store_true", help="train even if unchanged")
     train.set_defaults(run=_train)
-    data = commands.add_parser("data", help="data commands").add_subparsers(required=True,
-                                                                          metavar="ACTION")
+    data = commands.add_parser("data", help="data commands").add_subparsers(
+        required=True, metavar="ACTION"
+    )
     data.add_parser("validate", help="check domain, rules, stories and NLU data").set_defaults(
-        run=_validate)
-    db = commands.add_parser("db", help="database commands").add_subparsers(required=True,
-                                                                          metavar="ACTION")
+        run=_validate
+    )
+    db = commands.add_parser("db", help="database commands").add_subparsers(
+        required=True, metavar="ACTION"
+    )
     db.add_parser("upgrade", help="upgrade the schema to the latest migration").set_defaults(
-        run=_db_upgrade)
-    test = commands.add_parser("test", help="tests").add_subparsers(required=True,
-                                                                  metavar="WHAT")
+        run=_db_upgrade
+    )
+    test = commands.add_parser("test", help="tests").add_subparsers(required=True, metavar="WHAT")
     test.add_parser("stories", help="play the test stories in data/stories").set_defaults(
-        run=_test_stories)
+        run=_test_stories
+    )
     return parser
 
 
@@ -93,8 +98,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.main import create_app
 
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.HOST, port=args.port or settings.PORT,
-                log_level=settings.LOG_LEVEL.lower(), access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host or settings.HOST,
+        port=args.port or settings.PORT,
+        log_level=settings.LOG_LEVEL.lower(),
+        access_log=False,
+    )
     return 0
 
 

@@ -36,8 +36,12 @@ def train_models(settings: Settings, data: BotData, *, force: bool = False) -> d
     paths = {}
     for language, nlu_dir in data.nlu_dirs.items():
         result = train(nlu_dir, settings.MODELS_DIR, language=language, force=force)
-        logger.info("NLU model for %s: %s (%s)", language, result.model_path.name,
-                    "trained" if result.trained else "unchanged")
+        logger.info(
+            "NLU model for %s: %s (%s)",
+            language,
+            result.model_path.name,
+            "trained" if result.trained else "unchanged",
+        )
         paths[language] = result.model_path
     return paths
 
@@ -65,10 +69,13 @@ def build_agent(settings: Settings) -> Agent:
     engine = make_engine(settings.DATABASE_URL)
     upgrade_schema(engine)
     processor = Processor(data.domain, Policy(data.rules), make_action_runner(settings))
-    return Agent(processor=processor, engine=engine,
-                 interpreter_for=make_interpreters(settings, data),
-                 default_language=settings.DEFAULT_LANGUAGE,
-                 max_message_chars=settings.MAX_MESSAGE_CHARS)
+    return Agent(
+        processor=processor,
+        engine=engine,
+        interpreter_for=make_interpreters(settings, data),
+        default_language=settings.DEFAULT_LANGUAGE,
+        max_message_chars=settings.MAX_MESSAGE_CHARS,
+    )
 
 
 def create_app(settings: Settings) -> FastAPI:

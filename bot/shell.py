@@ -50,9 +50,9 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
                 break
             if text.strip() in EXIT_WORDS:
                 break
-            replies = await agent.handle(UserMessage(sender_id=sender_id,
-                                                     text=choose(text, payloads),
-                                                     channel="shell"))
+            replies = await agent.handle(
+                UserMessage(sender_id=sender_id, text=choose(text, payloads), channel="shell")
+            )
             output, payloads = render_for_terminal(replies)
             print(output, flush=True)
     finally:

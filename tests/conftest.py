@@ -103,8 +103,12 @@ def make_settings(database_url: str, models_dir: Path) -> Callable[..., Settings
     """Settings on the test database; keyword arguments override any setting."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"DATABASE_URL": database_url, "MODELS_DIR": models_dir,
-                                  "ENVIRONMENT": "test", **overrides}
+        values: dict[str, Any] = {
+            "DATABASE_URL": database_url,
+            "MODELS_DIR": models_dir,
+            "ENVIRONMENT": "test",
+            **overrides,
+        }
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     return make

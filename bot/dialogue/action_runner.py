@@ -35,8 +35,9 @@ class ActionRunner(Protocol):
         ...
 
 
-def action_payload(name: str, tracker_state: dict[str, Any],
-                   domain: dict[str, Any]) -> dict[str, Any]:
+def action_payload(
+    name: str, tracker_state: dict[str, Any], domain: dict[str, Any]
+) -> dict[str, Any]:
     """The exact request body Rasa sends to an action server."""
     return {
         "next_action": name,
@@ -79,8 +80,9 @@ class InProcessActionRunner:
 class HttpActionRunner:
     """Calls an external rasa-sdk action server over HTTP (`ACTION_ENDPOINT_URL`)."""
 
-    def __init__(self, url: str, timeout_seconds: float,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self, url: str, timeout_seconds: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self._url = url
         self._client = httpx.AsyncClient(timeout=timeout_seconds, transport=transport)
 
@@ -98,8 +100,9 @@ class HttpActionRunner:
         except httpx.HTTPError as exc:
             raise ActionFailed(name, f"action server unreachable: {type(exc).__name__}") from exc
         if response.status_code != 200:
-            raise ActionFailed(name, f"action server answered {response.status_code}: "
-                                     f"{response.text[:200]}")
+            raise ActionFailed(
+                name, f"action server answered {response.status_code}: {response.text[:200]}"
+            )
         try:
             body = response.json()
         except ValueError as exc:

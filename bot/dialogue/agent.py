@@ -42,9 +42,15 @@ class Interpreter(Protocol):
 class Agent:
     """Owns the turn: inbox, lock, tracker, NLU, processor and storage."""
 
-    def __init__(self, *, processor: Processor, engine: Engine,
-                 interpreter_for: Callable[[str], Interpreter], default_language: str,
-                 max_message_chars: int) -> None:
+    def __init__(
+        self,
+        *,
+        processor: Processor,
+        engine: Engine,
+        interpreter_for: Callable[[str], Interpreter],
+        default_language: str,
+        max_message_chars: int,
+    ) -> None:
         self.processor = processor
         self.domain: Domain = processor.domain
         self._engine = engine
@@ -59,11 +65,16 @@ class Agent:
         async with self._locks.hold(message.sender_id):
             with session(self._engine) as db:
                 conversation = crud.get_or_create_conversation(
-                    session=db, sender_id=message.sender_id, channel=message.channel)
+                    session=db, sender_id=message.sender_id, channel=message.channel
+                )
                 conversation_id = int(conversation.id)  # type: ignore[arg-type]
-                seen = crud.claim_inbox(session=db, channel=message.channel,
-                                        message_id=message_id, sender_id=message.sender_id,
-                                        conversation_id=conversation_id)
+                seen = crud.claim_inbox(
+                    session=db,
+                    channel=message.channel,
+                    message_id=message_id,
+                    sender_id=message.sender_id,
+                    conversation_id=conversation_id,
+                )
                 if seen is not None and seen.reply is not None:
                     return [BotMessage.from_rasa(m) for m in seen.reply]
                 entry_id = seen.id if seen is not None else None
@@ -74,35 +85,48 @@ class Agent:
             new_events = tracker.events[first_new:]
             reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
             with session(self._engine) as db:
-                crud.append_events(session=db, conversation_id=conversation_id,
-                                   events=new_events, first_seq=first_new)
+                crud.append_events(
+                    session=db,
+                    conversation_id=conversation_id,
+                    events=new_events,
+                    first_seq=first_new,
+                )
                 if entry_id is None:
-                    entry = crud.get_inbox_entry(session=db, channel=message.channel,
-                                                 message_id=message_id)
+                    entry = crud.get_inbox_entry(
+                        session=db, channel=message.channel, message_id=message_id
+                    )
                     entry_id = entry.id if entry else None
                 if entry_id is not None:
-                    crud.answer_inbox(session=db, entry_id=entry_id,
-                                      reply=[m.to_rasa(message.sender_id) for m in reply])
+                    crud.answer_inbox(
+                        session=db,
+                        entry_id=entry_id,
+                        reply=[m.to_rasa(message.sender_id) for m in reply],
+                    )
         return reply
 
-    async def _run_turn(self, tracker: DialogueTracker, message: UserMessage,
-                        message_id: str) -> None:
+    async def _run_turn(
+        self, tracker: DialogueTracker, message: UserMessage, message_id: str
+    ) -> None:
         self.processor.start_session_if_due(tracker, time.time())
         text, truncated = clean_text(message.text, self._max_chars)
         metadata = {k: v for k, v in message.metadata.items() if k != "message_id"}
         if truncated:
             metadata["truncated"] = True
         if truncated or not text.strip():
-            event = user_event(text, {"intent": {"name": None, "confidence": 0.0},
-                                      "entities": [], "text": text},
-                               channel=message.channel, message_id=message_id,
-                               metadata=metadata)
+            event = user_event(
+                text,
+                {"intent": {"name": None, "confidence": 0.0}, "entities": [], "text": text},
+                channel=message.channel,
+                message_id=message_id,
+                metadata=metadata,
+            )
             response = TOO_LONG_RESPONSE if truncated else EMPTY_RESPONSE
             await self.processor.reply_and_forget(tracker, event, response)
             return
         parse = parse_payload(text, self.domain) or self._parse(tracker, text)
-        event = user_event(text, parse, channel=message.channel, message_id=message_id,
-                           metadata=metadata)
+        event = user_event(
+            text, parse, channel=message.channel, message_id=message_id, metadata=metadata
+        )
         await self.processor.handle_user_event(tracker, event)
 
     def _parse(self, tracker: DialogueTracker, text: str) -> dict[str, Any]:
@@ -111,11 +135,16 @@ class Agent:
             return self._interpreter_for(str(language)).parse(text)
         except Exception:  # a model bug must not lose the message
             logger.exception("conversation %s: NLU failed; using fallback", tracker.sender_id)
-            return {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.0},
-                    "intent_ranking": [], "entities": []}
+            return {
+                "text": text,
+                "intent": {"name": "nlu_fallback", "confidence": 0.0},
+                "intent_ranking": [],
+                "entities": [],
+            }
 
-    async def tracker_state(self, sender_id: str,
-                            include_events: str = "AFTER_RESTART") -> dict[str, Any] | None:
+    async def tracker_state(
+        self, sender_id: str, include_events: str = "AFTER_RESTART"
+    ) -> dict[str, Any] | None:
         """The conversation in Rasa's tracker shape, or None if it does not exist.
 
         Args:

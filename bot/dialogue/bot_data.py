@@ -34,8 +34,11 @@ def load_bot_data(data_dir: Path, *, default_language: str = "en") -> BotData:
     if problems:
         raise problems[0]
     domain = load_domain(data_dir / "domain")
-    return BotData(domain=domain, rules=load_rules(data_dir / "rules.yml", domain),
-                   nlu_dirs=_nlu_dirs(data_dir))
+    return BotData(
+        domain=domain,
+        rules=load_rules(data_dir / "rules.yml", domain),
+        nlu_dirs=_nlu_dirs(data_dir),
+    )
 
 
 def validate_bot_data(data_dir: Path, *, default_language: str = "en") -> list[DataError]:
@@ -47,21 +50,27 @@ def validate_bot_data(data_dir: Path, *, default_language: str = "en") -> list[D
     except DataError as exc:
         return [exc]
     problems: list[DataError] = []
-    for check in (lambda: load_rules(data_dir / "rules.yml", domain),
-                  lambda: load_stories(data_dir / "stories", domain)):
+    for check in (
+        lambda: load_rules(data_dir / "rules.yml", domain),
+        lambda: load_stories(data_dir / "stories", domain),
+    ):
         try:
             check()
         except DataError as exc:
             problems.append(exc)
     nlu_dirs = _nlu_dirs(data_dir)
     if default_language not in nlu_dirs:
-        problems.append(DataError(str(data_dir / "nlu" / default_language),
-                                  "no NLU data for the default language"))
+        problems.append(
+            DataError(
+                str(data_dir / "nlu" / default_language), "no NLU data for the default language"
+            )
+        )
     for language, nlu_dir in nlu_dirs.items():
         files = sorted(nlu_dir.glob("*.yml"))
         for problem in validate_nlu_files(files):
-            problems.append(DataError(str(nlu_dir), problem) if ":" not in problem
-                            else _split(problem))
+            problems.append(
+                DataError(str(nlu_dir), problem) if ":" not in problem else _split(problem)
+            )
         problems.extend(_check_intents(domain, files, language))
     return problems
 
@@ -88,9 +97,13 @@ def _check_intents(domain: Domain, files: list[Path], language: str) -> list[Dat
     problems = []
     trained = {example.intent for example in data.examples}
     for intent in sorted(trained - set(domain.intents)):
-        problems.append(DataError(f"data/nlu/{language}",
-                                  f"intent '{intent}' has examples but is not in the domain"))
+        problems.append(
+            DataError(
+                f"data/nlu/{language}", f"intent '{intent}' has examples but is not in the domain"
+            )
+        )
     for intent in sorted(set(domain.intents) - trained):
-        problems.append(DataError(f"data/nlu/{language}",
-                                  f"domain intent '{intent}' has no training examples"))
+        problems.append(
+            DataError(f"data/nlu/{language}", f"domain intent '{intent}' has no training examples")
+        )
     return problems

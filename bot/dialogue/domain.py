@@ -115,17 +115,22 @@ def load_domain(domain_path: Path) -> Domain:
     files = sorted(domain_path.glob("*.yml")) if domain_path.is_dir() else [domain_path]
     if not files:
         raise DataError(str(domain_path), "no domain files (*.yml) found")
-    merged: dict[str, Any] = {"intents": [], "entities": [], "slots": {}, "forms": {},
-                              "responses": {}, "actions": [], "session_config": {}}
+    merged: dict[str, Any] = {
+        "intents": [],
+        "entities": [],
+        "slots": {},
+        "forms": {},
+        "responses": {},
+        "actions": [],
+        "session_config": {},
+    }
     origin: dict[str, str] = {}
     for path in files:
         _merge_file(merged, origin, path, read_yaml(path))
     return _build(merged, origin)
 
 
-def _merge_file(
-    merged: dict[str, Any], origin: dict[str, str], path: Path, content: Any
-) -> None:
+def _merge_file(merged: dict[str, Any], origin: dict[str, str], path: Path, content: Any) -> None:
     where = str(path)
     if content is None:
         return
@@ -155,8 +160,9 @@ def _merge_file(
                 merged[key][name] = merged[key][name] + value  # per-language files add variations
                 continue
             if name in merged[key]:
-                raise DataError(where, f"{key[:-1]} '{name}' is already defined in "
-                                       f"{origin[f'{key}:{name}']}")
+                raise DataError(
+                    where, f"{key[:-1]} '{name}' is already defined in {origin[f'{key}:{name}']}"
+                )
             merged[key][name] = value
             origin[f"{key}:{name}"] = where
     session_config = content.get("session_config")
@@ -183,12 +189,18 @@ def _list_item_name(where: str, key: str, item: Any) -> str:
 def _build(merged: dict[str, Any], origin: dict[str, str]) -> Domain:
     intents = merged["intents"]
     entities = merged["entities"]
-    slots = {name: _parse_slot(name, spec, origin[f"slots:{name}"], intents, entities)
-             for name, spec in merged["slots"].items()}
-    forms = {name: _parse_form(name, spec, origin[f"forms:{name}"], slots, intents)
-             for name, spec in merged["forms"].items()}
-    responses = {name: _check_response(name, spec, origin[f"responses:{name}"], slots)
-                 for name, spec in merged["responses"].items()}
+    slots = {
+        name: _parse_slot(name, spec, origin[f"slots:{name}"], intents, entities)
+        for name, spec in merged["slots"].items()
+    }
+    forms = {
+        name: _parse_form(name, spec, origin[f"forms:{name}"], slots, intents)
+        for name, spec in merged["forms"].items()
+    }
+    responses = {
+        name: _check_response(name, spec, origin[f"responses:{name}"], slots)
+        for name, spec in merged["responses"].items()
+    }
     actions = list(merged["actions"])
     for name in actions:
         if name.startswith("utter_") and name not in responses:
@@ -199,8 +211,10 @@ def _build(merged: dict[str, Any], origin: dict[str, str]) -> Domain:
     session = merged["session_config"]
     unknown = set(session) - {"session_expiration_time", "carry_over_slots_to_new_session"}
     if unknown:
-        raise DataError(origin.get("session_config", "domain"),
-                        f"unsupported session_config key(s): {sorted(unknown)}")
+        raise DataError(
+            origin.get("session_config", "domain"),
+            f"unsupported session_config key(s): {sorted(unknown)}",
+        )
     raw = {
         "version": "3.1",
         "config": {"store_entities_as_slots": True},
@@ -218,8 +232,10 @@ def _build(merged: dict[str, Any], origin: dict[str, str]) -> Domain:
     }
     if "requested_slot" not in slots:
         slots["requested_slot"] = Slot(name="requested_slot", type="any")
-        raw["slots"] = {**raw["slots"], "requested_slot": {"type": "any", "mappings": [],
-                                                          "influence_conversation": False}}
+        raw["slots"] = {
+            **raw["slots"],
+            "requested_slot": {"type": "any", "mappings": [], "influence_conversation": False},
+        }
     return Domain(
         intents=intents,
         entities=entities,
@@ -233,15 +249,21 @@ def _build(merged: dict[str, Any], origin: dict[str, str]) -> Domain:
     )
 
 
-def _parse_slot(name: str, spec: Any, where: str, intents: list[str],
-                entities: list[str]) -> Slot:
+def _parse_slot(name: str, spec: Any, where: str, intents: list[str], entities: list[str]) -> Slot:
     if not isinstance(spec, dict):
         raise DataError(where, f"slot '{name}' must be a mapping")
     slot_type = spec.get("type")
     if slot_type not in SLOT_TYPES:
         raise DataError(where, f"slot '{name}': type {slot_type!r} is not one of {SLOT_TYPES}")
-    unknown = set(spec) - {"type", "initial_value", "values", "influence_conversation",
-                           "mappings", "min_value", "max_value"}
+    unknown = set(spec) - {
+        "type",
+        "initial_value",
+        "values",
+        "influence_conversation",
+        "mappings",
+        "min_value",
+        "max_value",
+    }
     if unknown:
         raise DataError(where, f"slot '{name}': unsupported key(s) {sorted(unknown)}")
     values = tuple(str(v) for v in spec.get("values") or ())
@@ -251,23 +273,37 @@ def _parse_slot(name: str, spec: Any, where: str, intents: list[str],
     if not isinstance(mappings, list):
         raise DataError(where, f"slot '{name}': 'mappings' must be a list (Rasa 3 requires it)")
     parsed = tuple(_parse_mapping(name, m, where, intents, entities) for m in mappings)
-    return Slot(name=name, type=slot_type, initial_value=spec.get("initial_value"), values=values,
-                influence_conversation=bool(spec.get("influence_conversation", False)),
-                mappings=parsed)
+    return Slot(
+        name=name,
+        type=slot_type,
+        initial_value=spec.get("initial_value"),
+        values=values,
+        influence_conversation=bool(spec.get("influence_conversation", False)),
+        mappings=parsed,
+    )
 
 
-def _parse_mapping(slot: str, spec: Any, where: str, intents: list[str],
-                   entities: list[str]) -> SlotMapping:
+def _parse_mapping(
+    slot: str, spec: Any, where: str, intents: list[str], entities: list[str]
+) -> SlotMapping:
     if not isinstance(spec, dict) or spec.get("type") not in MAPPING_TYPES:
         raise DataError(where, f"slot '{slot}': mapping type must be one of {MAPPING_TYPES}")
-    unknown = set(spec) - {"type", "entity", "role", "group", "value", "intent", "not_intent",
-                           "conditions", "action"}
+    unknown = set(spec) - {
+        "type",
+        "entity",
+        "role",
+        "group",
+        "value",
+        "intent",
+        "not_intent",
+        "conditions",
+        "action",
+    }
     if unknown:
         raise DataError(where, f"slot '{slot}': unsupported mapping key(s) {sorted(unknown)}")
     kind = spec["type"]
-    if kind == "from_entity":
-        if spec.get("entity") not in entities:
-            raise DataError(where, f"slot '{slot}': entity {spec.get('entity')!r} is not declared")
+    if kind == "from_entity" and spec.get("entity") not in entities:
+        raise DataError(where, f"slot '{slot}': entity {spec.get('entity')!r} is not declared")
     if kind in ("from_intent", "from_trigger_intent") and "value" not in spec:
         raise DataError(where, f"slot '{slot}': a {kind} mapping needs a 'value'")
     intent, not_intent = _as_tuple(spec.get("intent")), _as_tuple(spec.get("not_intent"))
@@ -278,11 +314,19 @@ def _parse_mapping(slot: str, spec: Any, where: str, intents: list[str],
     if not isinstance(conditions, list) or any(
         not isinstance(c, dict) or set(c) - {"active_loop", "requested_slot"} for c in conditions
     ):
-        raise DataError(where, f"slot '{slot}': conditions may only use active_loop and "
-                               "requested_slot")
-    return SlotMapping(type=kind, entity=spec.get("entity"), role=spec.get("role"),
-                       group=spec.get("group"), value=spec.get("value"), intent=intent,
-                       not_intent=not_intent, conditions=tuple(conditions))
+        raise DataError(
+            where, f"slot '{slot}': conditions may only use active_loop and requested_slot"
+        )
+    return SlotMapping(
+        type=kind,
+        entity=spec.get("entity"),
+        role=spec.get("role"),
+        group=spec.get("group"),
+        value=spec.get("value"),
+        intent=intent,
+        not_intent=not_intent,
+        conditions=tuple(conditions),
+    )
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
@@ -291,8 +335,9 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
-def _parse_form(name: str, spec: Any, where: str, slots: dict[str, Slot],
-                intents: list[str]) -> Form:
+def _parse_form(
+    name: str, spec: Any, where: str, slots: dict[str, Slot], intents: list[str]
+) -> Form:
     if not isinstance(spec, dict) or not isinstance(spec.get("required_slots"), list):
         raise DataError(where, f"form '{name}' needs a 'required_slots' list")
     unknown = set(spec) - {"required_slots", "ignored_intents"}
@@ -308,8 +353,9 @@ def _parse_form(name: str, spec: Any, where: str, slots: dict[str, Slot],
     return Form(name=name, required_slots=tuple(spec["required_slots"]), ignored_intents=ignored)
 
 
-def _check_response(name: str, spec: Any, where: str,
-                    slots: dict[str, Slot]) -> list[dict[str, Any]]:
+def _check_response(
+    name: str, spec: Any, where: str, slots: dict[str, Slot]
+) -> list[dict[str, Any]]:
     if not name.startswith("utter_"):
         raise DataError(where, f"response '{name}' must start with 'utter_'")
     if not isinstance(spec, list) or not spec:
@@ -317,8 +363,15 @@ def _check_response(name: str, spec: Any, where: str,
     for variation in spec:
         if not isinstance(variation, dict):
             raise DataError(where, f"response '{name}': each variation must be a mapping")
-        unknown = set(variation) - {"text", "buttons", "image", "custom", "condition", "channel",
-                                    "id"}
+        unknown = set(variation) - {
+            "text",
+            "buttons",
+            "image",
+            "custom",
+            "condition",
+            "channel",
+            "id",
+        }
         if unknown:
             raise DataError(where, f"response '{name}': unsupported key(s) {sorted(unknown)}")
         if not any(k in variation for k in ("text", "image", "custom")):
@@ -327,8 +380,14 @@ def _check_response(name: str, spec: Any, where: str,
             if not isinstance(button, dict) or not {"title", "payload"} <= set(button):
                 raise DataError(where, f"response '{name}': a button needs title and payload")
         for condition in variation.get("condition") or []:
-            if (not isinstance(condition, dict) or condition.get("type") != "slot"
-                    or condition.get("name") not in slots):
-                raise DataError(where, f"response '{name}': a condition must be "
-                                       "{type: slot, name: <declared slot>, value: ...}")
+            if (
+                not isinstance(condition, dict)
+                or condition.get("type") != "slot"
+                or condition.get("name") not in slots
+            ):
+                raise DataError(
+                    where,
+                    f"response '{name}': a condition must be "
+                    "{type: slot, name: <declared slot>, value: ...}",
+                )
     return spec

@@ -28,8 +28,9 @@ class StepOutcome:
     rejected: bool = False
 
 
-async def run_form(form: Form, tracker: DialogueTracker, call_custom: CustomCall,
-                   has_custom: Callable[[str], bool]) -> StepOutcome:
+async def run_form(
+    form: Form, tracker: DialogueTracker, call_custom: CustomCall, has_custom: Callable[[str], bool]
+) -> StepOutcome:
     """Run one step of a form.
 
     Args:
@@ -50,32 +51,49 @@ async def run_form(form: Form, tracker: DialogueTracker, call_custom: CustomCall
     requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
     candidates: dict[str, Any] = {}
     if after_user and _intent(tracker) not in form.ignored_intents:
-        candidates = extract_slots(tracker, list(form.required_slots), active_loop=form.name,
-                                   requested_slot=requested, trigger=activating)
+        candidates = extract_slots(
+            tracker,
+            list(form.required_slots),
+            active_loop=form.name,
+            requested_slot=requested,
+            trigger=activating,
+        )
     slot_events = [slot_event(name, value) for name, value in candidates.items()]
     validator = f"validate_{form.name}"
     if has_custom(validator) and (slot_events or activating):
-        probe = DialogueTracker(tracker.sender_id, tracker.domain,
-                                tracker.events + outcome.events + slot_events)
+        probe = DialogueTracker(
+            tracker.sender_id, tracker.domain, tracker.events + outcome.events + slot_events
+        )
         answer = await call_custom(validator, probe)
-        slot_events = [e for e in answer["events"] if e.get("event") in ("slot", "reset_slots",
-                                                                          "followup")]
+        slot_events = [
+            e for e in answer["events"] if e.get("event") in ("slot", "reset_slots", "followup")
+        ]
         outcome.messages.extend(answer["responses"])
     filled = [e for e in slot_events if e.get("event") == "slot" and e["name"] != REQUESTED_SLOT]
     if after_user and not activating and not filled:
-        return StepOutcome(events=[simple_event("action_execution_rejected", name=form.name,
-                                                policy=None, confidence=1.0)],
-                           messages=outcome.messages, rejected=True)
+        return StepOutcome(
+            events=[
+                simple_event(
+                    "action_execution_rejected", name=form.name, policy=None, confidence=1.0
+                )
+            ],
+            messages=outcome.messages,
+            rejected=True,
+        )
     outcome.events.extend(slot_events)
     await _ask_or_finish(form, tracker, outcome, call_custom, has_custom)
     return outcome
 
 
-async def _ask_or_finish(form: Form, tracker: DialogueTracker, outcome: StepOutcome,
-                         call_custom: CustomCall, has_custom: Callable[[str], bool]) -> None:
+async def _ask_or_finish(
+    form: Form,
+    tracker: DialogueTracker,
+    outcome: StepOutcome,
+    call_custom: CustomCall,
+    has_custom: Callable[[str], bool],
+) -> None:
     state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
-    chosen = [e for e in outcome.events if e.get("event") == "slot"
-              and e["name"] == REQUESTED_SLOT]
+    chosen = [e for e in outcome.events if e.get("event") == "slot" and e["name"] == REQUESTED_SLOT]
     if chosen:
         next_slot = chosen[-1].get("value")
     else:

@@ -38,8 +38,19 @@ def parse_payload(text: str, domain: Domain) -> dict[str, Any] | None:
         start = match.start("entities")
         for name, value in values.items():
             for item in value if isinstance(value, list) else [value]:
-                entities.append({"entity": name, "value": item, "start": start,
-                                 "end": start + len(raw), "confidence": 1.0,
-                                 "extractor": "payload"})
-    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
-            "intent_ranking": [{"name": intent, "confidence": 1.0}], "entities": entities}
+                entities.append(
+                    {
+                        "entity": name,
+                        "value": item,
+                        "start": start,
+                        "end": start + len(raw),
+                        "confidence": 1.0,
+                        "extractor": "payload",
+                    }
+                )
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": entities,
+    }

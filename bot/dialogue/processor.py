@@ -71,8 +71,9 @@ class Processor:
             tracker.append(slot_event(name, value))
         await self.predict_and_run(tracker)
 
-    async def reply_and_forget(self, tracker: DialogueTracker, event: dict[str, Any],
-                               response: str) -> None:
+    async def reply_and_forget(
+        self, tracker: DialogueTracker, event: dict[str, Any], response: str
+    ) -> None:
         """Answer a message the dialogue should not see (too long, empty) and revert it."""
         tracker.append(event)
         tracker.append(action_event(response, "input_check"))
@@ -89,8 +90,11 @@ class Processor:
             if not await self._run_named(tracker, prediction.action, prediction.reason):
                 tracker.append(action_event(ACTION_LISTEN, "action_failed"))
                 return
-        logger.error("conversation %s: more than %d actions in one turn; listening",
-                     tracker.sender_id, MAX_ACTIONS_PER_TURN)
+        logger.error(
+            "conversation %s: more than %d actions in one turn; listening",
+            tracker.sender_id,
+            MAX_ACTIONS_PER_TURN,
+        )
         tracker.append(action_event(ACTION_LISTEN, "loop_guard"))
 
     async def _run_named(self, tracker: DialogueTracker, name: str, reason: str) -> bool:
@@ -112,14 +116,16 @@ class Processor:
 
     async def _dispatch(self, tracker: DialogueTracker, name: str) -> StepOutcome:
         if name in self.domain.forms:
-            return await run_form(self.domain.forms[name], tracker, self._call_custom,
-                                  self.has_custom)
+            return await run_form(
+                self.domain.forms[name], tracker, self._call_custom, self.has_custom
+            )
         if name in self.domain.responses:
             return StepOutcome(messages=[{"response": name}])
         if name == "action_restart":
             restart_text = ["utter_restart"] if "utter_restart" in self.domain.responses else []
-            return StepOutcome(events=[simple_event("restart")],
-                               messages=[{"response": r} for r in restart_text])
+            return StepOutcome(
+                events=[simple_event("restart")], messages=[{"response": r} for r in restart_text]
+            )
         if name == "action_deactivate_loop":
             return StepOutcome(events=[loop_event(None), slot_event("requested_slot", None)])
         if name == DEFAULT_FALLBACK:
@@ -146,8 +152,7 @@ class Processor:
         return self.domain.is_custom_action(name) and self._runner.has_action(name)
 
     async def _call_custom(self, name: str, tracker: DialogueTracker) -> dict[str, Any]:
-        payload = action_payload(name, tracker.current_state(),
-                                 self.domain.as_action_server_dict())
+        payload = action_payload(name, tracker.current_state(), self.domain.as_action_server_dict())
         answer = await self._runner.run(payload)
         events = answer.get("events") or []
         responses = answer.get("responses") or []
@@ -157,16 +162,18 @@ class Processor:
             raise ActionFailed(name, "returned malformed events")
         return {"events": events, "responses": [r for r in responses if isinstance(r, dict)]}
 
-    def _append_messages(self, tracker: DialogueTracker, messages: list[dict[str, Any]],
-                         action_name: str) -> None:
+    def _append_messages(
+        self, tracker: DialogueTracker, messages: list[dict[str, Any]], action_name: str
+    ) -> None:
         channel = (tracker.latest_message or {}).get("input_channel")
         for message in messages:
             rendered = self._render(message, tracker, channel)
             if rendered:
                 tracker.append(bot_event(rendered, message.get("response") or action_name))
 
-    def _render(self, message: dict[str, Any], tracker: DialogueTracker,
-                channel: str | None) -> dict[str, Any] | None:
+    def _render(
+        self, message: dict[str, Any], tracker: DialogueTracker, channel: str | None
+    ) -> dict[str, Any] | None:
         response = message.get("response") or message.get("template")
         if not response:
             keep = ("text", "buttons", "image", "custom", "attachment", "elements")
@@ -174,9 +181,22 @@ class Processor:
             if message.get("json_message"):
                 out["custom"] = message["json_message"]
             return out or None
-        extra = {k: v for k, v in message.items()
-                 if k not in ("response", "template", "text", "buttons", "image", "custom",
-                              "elements", "attachment", "json_message")}
+        extra = {
+            k: v
+            for k, v in message.items()
+            if k
+            not in (
+                "response",
+                "template",
+                "text",
+                "buttons",
+                "image",
+                "custom",
+                "elements",
+                "attachment",
+                "json_message",
+            )
+        }
         rendered = render_response(self.domain, response, tracker.slots, channel=channel, **extra)
         if rendered is None:
             logger.error("response '%s' has no variation for this conversation", response)

@@ -15,8 +15,9 @@ from bot.dialogue.domain import Domain
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def render_response(domain: Domain, name: str, slots: dict[str, Any], *,
-                    channel: str | None = None, **values: Any) -> dict[str, Any] | None:
+def render_response(
+    domain: Domain, name: str, slots: dict[str, Any], *, channel: str | None = None, **values: Any
+) -> dict[str, Any] | None:
     """The message for response `name`, or None if the domain has no fitting variation.
 
     Args:
@@ -47,8 +48,9 @@ def render_response(domain: Domain, name: str, slots: dict[str, Any], *,
     return message
 
 
-def _choose(variations: list[dict[str, Any]], slots: dict[str, Any],
-            channel: str | None) -> dict[str, Any] | None:
+def _choose(
+    variations: list[dict[str, Any]], slots: dict[str, Any], channel: str | None
+) -> dict[str, Any] | None:
     fitting = [v for v in variations if v.get("channel") in (None, channel)]
     conditional = [v for v in fitting if v.get("condition")]
     for variation in conditional:

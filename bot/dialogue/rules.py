@@ -99,8 +99,12 @@ def _matches(rule: Rule, prefix: tuple[RuleStep, ...], turns: list[Turn]) -> boo
     return _state_matches(rule.condition_loop, rule.condition_slots, slots, loop)
 
 
-def _state_matches(loop: Any, expected_slots: tuple[tuple[str, Any], ...],
-                   slots: dict[str, Any], active_loop: str | None) -> bool:
+def _state_matches(
+    loop: Any,
+    expected_slots: tuple[tuple[str, Any], ...],
+    slots: dict[str, Any],
+    active_loop: str | None,
+) -> bool:
     if loop is not UNSET and loop != active_loop:
         return False
     for name, value in expected_slots:
@@ -133,8 +137,13 @@ def parse_rule(item: Any, where: str, domain: Domain) -> Rule:
     """Parse one rule mapping (also used for the steps of test stories)."""
     if not isinstance(item, dict) or "rule" not in item or not isinstance(item.get("steps"), list):
         raise DataError(where, "a rule needs 'rule' (its name) and a 'steps' list")
-    unknown = set(item) - {"rule", "steps", "condition", "conversation_start",
-                           "wait_for_user_input"}
+    unknown = set(item) - {
+        "rule",
+        "steps",
+        "condition",
+        "conversation_start",
+        "wait_for_user_input",
+    }
     if unknown:
         raise DataError(where, f"unsupported key(s) {sorted(unknown)}")
     name = str(item["rule"])
@@ -143,13 +152,19 @@ def parse_rule(item: Any, where: str, domain: Domain) -> Rule:
     steps = _parse_steps(item["steps"], where, domain)
     if not steps:
         raise DataError(where, "a rule needs at least one intent or action step")
-    return Rule(name=name, steps=tuple(steps), condition_loop=loop, condition_slots=slots,
-                conversation_start=bool(item.get("conversation_start", False)),
-                wait_for_user_input=bool(item.get("wait_for_user_input", True)))
+    return Rule(
+        name=name,
+        steps=tuple(steps),
+        condition_loop=loop,
+        condition_slots=slots,
+        conversation_start=bool(item.get("conversation_start", False)),
+        wait_for_user_input=bool(item.get("wait_for_user_input", True)),
+    )
 
 
-def _parse_condition(items: Any, where: str,
-                     domain: Domain) -> tuple[Any, tuple[tuple[str, Any], ...]]:
+def _parse_condition(
+    items: Any, where: str, domain: Domain
+) -> tuple[Any, tuple[tuple[str, Any], ...]]:
     if not isinstance(items, list):
         raise DataError(where, "'condition' must be a list")
     loop: Any = UNSET
@@ -185,13 +200,18 @@ def _parse_steps(items: list[Any], where: str, domain: Domain) -> list[RuleStep]
                 raise DataError(where, "put state before the first step under 'condition'")
             last = steps[-1]
             if "active_loop" in entry:
-                last = RuleStep(last.kind, last.name, _check_loop(entry["active_loop"], where,
-                                                                  domain), last.slots,
-                                last.entities)
+                last = RuleStep(
+                    last.kind,
+                    last.name,
+                    _check_loop(entry["active_loop"], where, domain),
+                    last.slots,
+                    last.entities,
+                )
             else:
                 extra = tuple(_parse_slots(entry["slot_was_set"], where, domain))
-                last = RuleStep(last.kind, last.name, last.active_loop, last.slots + extra,
-                                last.entities)
+                last = RuleStep(
+                    last.kind, last.name, last.active_loop, last.slots + extra, last.entities
+                )
             steps[-1] = last
         else:
             raise DataError(where, f"unsupported step {entry!r} (the 'or' step is not supported)")

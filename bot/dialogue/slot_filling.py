@@ -21,12 +21,22 @@ def extract_global_slots(tracker: DialogueTracker) -> dict[str, Any]:
     """Values for slots no form owns, from the latest user message."""
     owned = form_owned_slots(tracker.domain)
     names = [name for name in tracker.domain.slots if name not in owned]
-    return extract_slots(tracker, names, active_loop=tracker.active_loop,
-                         requested_slot=tracker.get_slot("requested_slot"))
+    return extract_slots(
+        tracker,
+        names,
+        active_loop=tracker.active_loop,
+        requested_slot=tracker.get_slot("requested_slot"),
+    )
 
 
-def extract_slots(tracker: DialogueTracker, names: list[str], *, active_loop: str | None,
-                  requested_slot: str | None, trigger: bool = False) -> dict[str, Any]:
+def extract_slots(
+    tracker: DialogueTracker,
+    names: list[str],
+    *,
+    active_loop: str | None,
+    requested_slot: str | None,
+    trigger: bool = False,
+) -> dict[str, Any]:
     """Slot candidates from the latest user message for the given slots.
 
     Args:
@@ -42,8 +52,11 @@ def extract_slots(tracker: DialogueTracker, names: list[str], *, active_loop: st
     message = tracker.latest_message
     if not message:
         return {}
-    required = (tracker.domain.forms[active_loop].required_slots
-                if active_loop in tracker.domain.forms else ())
+    required = (
+        tracker.domain.forms[active_loop].required_slots
+        if active_loop in tracker.domain.forms
+        else ()
+    )
     found: dict[str, Any] = {}
     for name in names:
         slot = tracker.domain.slots[name]
@@ -57,8 +70,15 @@ def extract_slots(tracker: DialogueTracker, names: list[str], *, active_loop: st
     return found
 
 
-def _applies(mapping: SlotMapping, slot: str, message: dict[str, Any], active_loop: str | None,
-             requested_slot: str | None, required: tuple[str, ...], trigger: bool) -> bool:
+def _applies(
+    mapping: SlotMapping,
+    slot: str,
+    message: dict[str, Any],
+    active_loop: str | None,
+    requested_slot: str | None,
+    required: tuple[str, ...],
+    trigger: bool,
+) -> bool:
     intent = (message.get("intent") or {}).get("name")
     if mapping.intent and intent not in mapping.intent:
         return False

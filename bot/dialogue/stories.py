@@ -85,8 +85,15 @@ def _parse_story(item: Any, where: str, file: str, domain: Domain) -> TestStory:
             intent = step.get("intent")
             if intent is not None and intent not in domain.intents + list(DEFAULT_INTENTS):
                 raise DataError(where, f"'{name}': unknown intent '{intent}'")
-            turns.append({"text": str(step["user"]).strip(), "intent": intent, "actions": [],
-                          "slots": [], "loops": []})
+            turns.append(
+                {
+                    "text": str(step["user"]).strip(),
+                    "intent": intent,
+                    "actions": [],
+                    "slots": [],
+                    "loops": [],
+                }
+            )
         elif not turns:
             raise DataError(where, f"'{name}': a test story must start with a user step")
         elif "action" in step:
@@ -96,8 +103,7 @@ def _parse_story(item: Any, where: str, file: str, domain: Domain) -> TestStory:
             turns[-1]["actions"].append(action)
         elif "slot_was_set" in step:
             for entry in step["slot_was_set"] or []:
-                slot, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry,
-                                                                                        ...)
+                slot, value = next(iter(entry.items())) if isinstance(entry, dict) else (entry, ...)
                 if slot not in domain.slots:
                     raise DataError(where, f"'{name}': unknown slot '{slot}'")
                 turns[-1]["slots"].append((slot, value))
@@ -105,9 +111,16 @@ def _parse_story(item: Any, where: str, file: str, domain: Domain) -> TestStory:
             turns[-1]["loops"].append(step["active_loop"])
         else:
             raise DataError(where, f"'{name}': unsupported step {step!r}")
-    return TestStory(name=name, file=file, turns=tuple(
-        StoryTurn(t["text"], t["intent"], tuple(t["actions"]), tuple(t["slots"]),
-                  tuple(t["loops"])) for t in turns))
+    return TestStory(
+        name=name,
+        file=file,
+        turns=tuple(
+            StoryTurn(
+                t["text"], t["intent"], tuple(t["actions"]), tuple(t["slots"]), tuple(t["loops"])
+            )
+            for t in turns
+        ),
+    )
 
 
 async def check_story(agent: ConversationAgent, story: TestStory, sender_id: str) -> StoryResult:
@@ -115,8 +128,14 @@ async def check_story(agent: ConversationAgent, story: TestStory, sender_id: str
     result = StoryResult(story)
     seen = 0
     for number, turn in enumerate(story.turns, start=1):
-        await agent.handle(UserMessage(sender_id=sender_id, text=turn.text, channel="story",
-                                       message_id=f"{sender_id}-{number}"))
+        await agent.handle(
+            UserMessage(
+                sender_id=sender_id,
+                text=turn.text,
+                channel="story",
+                message_id=f"{sender_id}-{number}",
+            )
+        )
         state = await agent.tracker_state(sender_id, "ALL") or {"events": []}
         events = state["events"][seen:]
         seen = len(state["events"])
@@ -131,15 +150,20 @@ def _compare(turn: StoryTurn, events: list[dict[str, Any]]) -> list[str]:
     intent = ((user or {}).get("parse_data") or {}).get("intent", {}).get("name")
     if turn.intent is not None and intent != turn.intent:
         problems.append(f"intent {intent!r}, expected {turn.intent!r}")
-    actions = tuple(e["name"] for e in events if e["event"] == "action"
-                    and e["name"] not in ("action_listen", "action_session_start"))
+    actions = tuple(
+        e["name"]
+        for e in events
+        if e["event"] == "action" and e["name"] not in ("action_listen", "action_session_start")
+    )
     if actions != turn.actions:
         problems.append(f"actions {list(actions)}, expected {list(turn.actions)}")
     slots = {e["name"]: e.get("value") for e in events if e["event"] == "slot"}
     for name, value in turn.slots:
         if name not in slots or (value is not ... and slots[name] != value):
-            problems.append(f"slot {name} = {slots.get(name, '<not set>')!r}, expected "
-                            f"{'<any value>' if value is ... else repr(value)}")
+            problems.append(
+                f"slot {name} = {slots.get(name, '<not set>')!r}, expected "
+                f"{'<any value>' if value is ... else repr(value)}"
+            )
     loops = [e.get("name") for e in events if e["event"] == "active_loop"]
     for loop in turn.active_loops:
         if loop not in loops:

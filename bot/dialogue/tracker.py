@@ -20,17 +20,35 @@ def now() -> float:
     return time.time()
 
 
-def user_event(text: str, parse_data: dict[str, Any], *, channel: str,
-               message_id: str | None, metadata: dict[str, Any]) -> dict[str, Any]:
+def user_event(
+    text: str,
+    parse_data: dict[str, Any],
+    *,
+    channel: str,
+    message_id: str | None,
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
     """A Rasa `user` event."""
-    return {"event": "user", "timestamp": now(), "text": text, "parse_data": parse_data,
-            "input_channel": channel, "message_id": message_id, "metadata": metadata}
+    return {
+        "event": "user",
+        "timestamp": now(),
+        "text": text,
+        "parse_data": parse_data,
+        "input_channel": channel,
+        "message_id": message_id,
+        "metadata": metadata,
+    }
 
 
 def action_event(name: str, policy: str | None = None, confidence: float = 1.0) -> dict[str, Any]:
     """A Rasa `action` event (an action was executed)."""
-    return {"event": "action", "timestamp": now(), "name": name, "policy": policy,
-            "confidence": confidence}
+    return {
+        "event": "action",
+        "timestamp": now(),
+        "name": name,
+        "policy": policy,
+        "confidence": confidence,
+    }
 
 
 def slot_event(name: str, value: Any) -> dict[str, Any]:
@@ -46,8 +64,13 @@ def loop_event(name: str | None) -> dict[str, Any]:
 def bot_event(message: dict[str, Any], utter_action: str | None) -> dict[str, Any]:
     """A Rasa `bot` event from a rendered message."""
     data = {k: message.get(k) for k in ("buttons", "image", "custom", "elements", "attachment")}
-    return {"event": "bot", "timestamp": now(), "text": message.get("text"), "data": data,
-            "metadata": {"utter_action": utter_action} if utter_action else {}}
+    return {
+        "event": "bot",
+        "timestamp": now(),
+        "text": message.get("text"),
+        "data": data,
+        "metadata": {"utter_action": utter_action} if utter_action else {},
+    }
 
 
 def simple_event(kind: str, **fields: Any) -> dict[str, Any]:
@@ -133,8 +156,12 @@ class DialogueTracker:
         for event in reversed(self.applied_events()):
             if event["event"] == "user":
                 parse = event.get("parse_data") or {}
-                return {**parse, "text": event.get("text"), "message_id": event.get("message_id"),
-                        "metadata": event.get("metadata") or {}}
+                return {
+                    **parse,
+                    "text": event.get("text"),
+                    "message_id": event.get("message_id"),
+                    "metadata": event.get("metadata") or {},
+                }
         return None
 
     @property

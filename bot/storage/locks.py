@@ -23,7 +23,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.db import is_postgres
 
-
 LOCK_POOL_SIZE = 32
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import get_settings
 from bot.dialogue.action_runner import InProcessActionRunner, action_payload
 from bot.dialogue.errors import ActionFailed
 from bot.dialogue.tracker import DialogueTracker
 from bot.main import load_bot_data
-from bot.config import get_settings
 
 DOMAIN = load_bot_data(get_settings().DATA_DIR).domain
 

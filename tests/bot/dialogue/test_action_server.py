@@ -18,8 +18,20 @@ import pytest
 from bot.dialogue.agent import Agent
 from bot.dialogue.messages import UserMessage
 
-SCRIPT = ["hello", "/check_voucher", "Nordic Fermentation Oy", "France", '/inform{"country": "FI"}',
-          "-3", "35", "/deny", "Baltic Bytes", '/inform{"country": "LT"}', "12", "/affirm"]
+SCRIPT = [
+    "hello",
+    "/check_voucher",
+    "Nordic Fermentation Oy",
+    "France",
+    '/inform{"country": "FI"}',
+    "-3",
+    "35",
+    "/deny",
+    "Baltic Bytes",
+    '/inform{"country": "LT"}',
+    "12",
+    "/affirm",
+]
 FAILED_TEXT = "something went wrong on my side"
 
 
@@ -35,7 +47,9 @@ def action_server() -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -62,8 +76,13 @@ async def _play(agent: Agent, sender: str) -> list[tuple[Any, ...]]:
 
 
 def _comparable(event: dict[str, Any]) -> tuple[Any, ...]:
-    return (event["event"], event.get("name"), repr(event.get("value")), event.get("text"),
-            repr((event.get("data") or {}).get("buttons")))
+    return (
+        event["event"],
+        event.get("name"),
+        repr(event.get("value")),
+        event.get("text"),
+        repr((event.get("data") or {}).get("buttons")),
+    )
 
 
 async def test_action_server_and_in_process_give_the_same_conversation(
@@ -85,7 +104,7 @@ async def test_action_server_and_in_process_give_the_same_conversation(
 
 
 async def test_unreachable_action_server_gives_a_polite_reply(
-    make_agent: Callable[..., Agent]
+    make_agent: Callable[..., Agent],
 ) -> None:
     agent = make_agent(ACTION_ENDPOINT_URL=f"http://127.0.0.1:{_free_port()}/webhook")
     try:

@@ -17,7 +17,11 @@ async def test_handle_greeting_offers_the_main_menu(agent: Agent) -> None:
     replies = await agent.handle(_message("hello"))
     assert "S3 Onboarding Assistant" in (replies[0].text or "")
     assert [b.payload for b in replies[0].buttons] == [
-        "/learn_s3", "/check_voucher", "/find_partners", "/talk_to_human"]
+        "/learn_s3",
+        "/check_voucher",
+        "/find_partners",
+        "/talk_to_human",
+    ]
 
 
 async def test_handle_stores_rasa_events_in_order(agent: Agent) -> None:
@@ -26,8 +30,11 @@ async def test_handle_stores_rasa_events_in_order(agent: Agent) -> None:
     state = await agent.tracker_state("u1")
     assert state is not None
     kinds = [(e["event"], e.get("name")) for e in state["events"]]
-    assert kinds[:3] == [("action", "action_session_start"), ("session_started", None),
-                         ("action", "action_listen")]
+    assert kinds[:3] == [
+        ("action", "action_session_start"),
+        ("session_started", None),
+        ("action", "action_listen"),
+    ]
     names = [e.get("name") for e in state["events"] if e["event"] == "action"]
     assert names[-4:] == ["utter_greet", "action_listen", "utter_s3_intro", "action_listen"]
     assert state["latest_message"]["intent"]["name"] == "learn_s3"
@@ -44,8 +51,9 @@ async def test_handle_same_message_id_twice_answers_once(agent: Agent) -> None:
 
 
 async def test_handle_concurrent_redeliveries_answer_once(agent: Agent) -> None:
-    replies = await asyncio.gather(*[agent.handle(_message("hello", message_id="same"))
-                                     for _ in range(5)])
+    replies = await asyncio.gather(
+        *[agent.handle(_message("hello", message_id="same")) for _ in range(5)]
+    )
     assert all(r == replies[0] for r in replies)
     state = await agent.tracker_state("u1", "ALL")
     assert state is not None
@@ -82,8 +90,14 @@ async def test_handle_empty_and_blank_messages_get_a_polite_reply(agent: Agent) 
 
 
 async def test_handle_odd_text_is_stored_clean_and_answered(agent: Agent) -> None:
-    texts = ["🚀🇫🇮 hello!", "שלום, مرحبا", "he\x00llo\x07 there", "bad \ud800 surrogate",
-             "'; DROP TABLE event; --", "<script>alert(1)</script>"]
+    texts = [
+        "🚀🇫🇮 hello!",
+        "שלום, مرحبا",
+        "he\x00llo\x07 there",
+        "bad \ud800 surrogate",
+        "'; DROP TABLE event; --",
+        "<script>alert(1)</script>",
+    ]
     for number, text in enumerate(texts):
         replies = await agent.handle(_message(text, sender=f"odd-{number}"))
         assert replies, text
@@ -96,7 +110,8 @@ async def test_handle_odd_text_is_stored_clean_and_answered(agent: Agent) -> Non
     state = await agent.tracker_state("odd-5")
     assert state is not None
     assert [e["text"] for e in state["events"] if e["event"] == "user"] == [
-        "<script>alert(1)</script>"]
+        "<script>alert(1)</script>"
+    ]
 
 
 async def test_handle_restart_clears_slots_and_loop(agent: Agent) -> None:

@@ -44,35 +44,67 @@ def test_load_merges_domain_files() -> None:
     ("file", "addition", "problem"),
     [
         ("domain/intents.yml", "\nsurprise: true\n", "unsupported top-level key(s): surprise"),
-        ("domain/extra.yml", "slots:\n  broken_slot:\n    type: wibble\n    mappings: []\n",
-         "slot 'broken_slot': type 'wibble'"),
-        ("domain/extra.yml", "slots:\n  needy:\n    type: text\n    mappings:\n"
-         "      - type: from_entity\n        entity: unknown_thing\n",
-         "entity 'unknown_thing' is not declared"),
-        ("domain/extra.yml", "slots:\n  no_mappings:\n    type: text\n",
-         "'mappings' must be a list"),
-        ("domain/responses_en.yml", "  utter_nothing:\n    - buttons: []\n",
-         "a variation needs text, image or custom"),
-        ("domain/actions.yml", "\n  - utter_missing_response\n",
-         "action 'utter_missing_response' has no response"),
-        ("rules.yml", "  - rule: bad\n    steps:\n      - intent: never_declared\n",
-         "unknown intent 'never_declared'"),
-        ("rules.yml", "  - rule: bad action\n    steps:\n      - intent: greet\n"
-         "      - action: action_nobody_wrote\n", "unknown action 'action_nobody_wrote'"),
-        ("rules.yml", "  - rule: or step\n    steps:\n      - or:\n          - intent: greet\n",
-         "the 'or' step is not supported"),
-        ("stories/test_first_dialogue.yml", "  - story: wrong slot\n    steps:\n"
-         "      - user: hi\n      - slot_was_set:\n          - not_a_slot: 1\n",
-         "unknown slot 'not_a_slot'"),
+        (
+            "domain/extra.yml",
+            "slots:\n  broken_slot:\n    type: wibble\n    mappings: []\n",
+            "slot 'broken_slot': type 'wibble'",
+        ),
+        (
+            "domain/extra.yml",
+            "slots:\n  needy:\n    type: text\n    mappings:\n"
+            "      - type: from_entity\n        entity: unknown_thing\n",
+            "entity 'unknown_thing' is not declared",
+        ),
+        (
+            "domain/extra.yml",
+            "slots:\n  no_mappings:\n    type: text\n",
+            "'mappings' must be a list",
+        ),
+        (
+            "domain/responses_en.yml",
+            "  utter_nothing:\n    - buttons: []\n",
+            "a variation needs text, image or custom",
+        ),
+        (
+            "domain/actions.yml",
+            "\n  - utter_missing_response\n",
+            "action 'utter_missing_response' has no response",
+        ),
+        (
+            "rules.yml",
+            "  - rule: bad\n    steps:\n      - intent: never_declared\n",
+            "unknown intent 'never_declared'",
+        ),
+        (
+            "rules.yml",
+            "  - rule: bad action\n    steps:\n      - intent: greet\n"
+            "      - action: action_nobody_wrote\n",
+            "unknown action 'action_nobody_wrote'",
+        ),
+        (
+            "rules.yml",
+            "  - rule: or step\n    steps:\n      - or:\n          - intent: greet\n",
+            "the 'or' step is not supported",
+        ),
+        (
+            "stories/test_first_dialogue.yml",
+            "  - story: wrong slot\n    steps:\n"
+            "      - user: hi\n      - slot_was_set:\n          - not_a_slot: 1\n",
+            "unknown slot 'not_a_slot'",
+        ),
     ],
 )
-def test_validate_names_file_and_problem(data_dir: Path, file: str, addition: str,
-                                         problem: str) -> None:
+def test_validate_names_file_and_problem(
+    data_dir: Path, file: str, addition: str, problem: str
+) -> None:
     if file == "domain/actions.yml":
         text = (data_dir / file).read_text(encoding="utf-8")
-        (data_dir / file).write_text(text.replace("  - action_reset_profile",
-                                                  "  - action_reset_profile" + addition.rstrip()),
-                                     encoding="utf-8")
+        (data_dir / file).write_text(
+            text.replace(
+                "  - action_reset_profile", "  - action_reset_profile" + addition.rstrip()
+            ),
+            encoding="utf-8",
+        )
     else:
         _append(data_dir / file, addition)
     problems = validate_bot_data(data_dir)
@@ -90,9 +122,12 @@ def test_validate_reports_intent_without_examples(data_dir: Path) -> None:
     text = (data_dir / "domain/intents.yml").read_text(encoding="utf-8")
     (data_dir / "domain/intents.yml").write_text(
         text.replace("  - out_of_scope\n", "  - out_of_scope\n  - lonely_intent\n"),
-        encoding="utf-8")
-    assert any("domain intent 'lonely_intent' has no training examples" in str(p)
-               for p in validate_bot_data(data_dir))
+        encoding="utf-8",
+    )
+    assert any(
+        "domain intent 'lonely_intent' has no training examples" in str(p)
+        for p in validate_bot_data(data_dir)
+    )
 
 
 def test_validate_reports_bad_nlu_file(data_dir: Path) -> None:

@@ -20,7 +20,10 @@ def test_parse_payload_with_entities() -> None:
     parsed = parse_payload('/inform{"country": "FI", "number": [3, 4]}', DOMAIN)
     assert parsed is not None
     assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [
-        ("country", "FI"), ("number", 3), ("number", 4)]
+        ("country", "FI"),
+        ("number", 3),
+        ("number", 4),
+    ]
 
 
 def test_parse_payload_rejects_unknown_intent_bad_json_and_unknown_entity() -> None:

@@ -19,8 +19,7 @@ def _turn(kind: str, name: str, loop: str | None = None, **slots: object) -> Tur
 
 
 GREET = {"rule": "greet", "steps": [{"intent": "greet"}, {"action": "utter_greet"}]}
-MENU_AFTER_GREET = {"rule": "menu", "steps": [{"action": "utter_greet"},
-                                              {"action": "utter_menu"}]}
+MENU_AFTER_GREET = {"rule": "menu", "steps": [{"action": "utter_greet"}, {"action": "utter_menu"}]}
 
 
 def test_predict_next_action_after_intent() -> None:
@@ -43,8 +42,11 @@ def test_predict_nothing_for_unknown_situation() -> None:
 
 
 def test_predict_respects_condition_on_active_loop() -> None:
-    stop_in_form = {"rule": "stop", "condition": [{"active_loop": "profile_form"}],
-                    "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}]}
+    stop_in_form = {
+        "rule": "stop",
+        "condition": [{"active_loop": "profile_form"}],
+        "steps": [{"intent": "stop"}, {"action": "action_deactivate_loop"}],
+    }
     stop_plain = {"rule": "plain", "steps": [{"intent": "stop"}, {"action": "utter_menu"}]}
     rules = _rules(stop_plain, stop_in_form)
     in_form = [_turn("action", "profile_form", "profile_form"), _turn("intent", "stop")]
@@ -54,31 +56,47 @@ def test_predict_respects_condition_on_active_loop() -> None:
 
 
 def test_predict_checks_state_after_a_step() -> None:
-    submit = {"rule": "submit", "steps": [{"action": "profile_form"}, {"active_loop": None},
-                                         {"action": "action_profile_summary"}]}
+    submit = {
+        "rule": "submit",
+        "steps": [
+            {"action": "profile_form"},
+            {"active_loop": None},
+            {"action": "action_profile_summary"},
+        ],
+    }
     rules = _rules(submit)
     assert rules.predict([_turn("action", "profile_form", None)]) == (
-        "action_profile_summary", "submit")
+        "action_profile_summary",
+        "submit",
+    )
     assert rules.predict([_turn("action", "profile_form", "profile_form")]) is None
 
 
 def test_predict_conversation_start_only_at_start() -> None:
-    first = {"rule": "first", "conversation_start": True,
-             "steps": [{"intent": "greet"}, {"action": "utter_greet"}]}
+    first = {
+        "rule": "first",
+        "conversation_start": True,
+        "steps": [{"intent": "greet"}, {"action": "utter_greet"}],
+    }
     rules = _rules(first)
     assert rules.predict([_turn("intent", "greet")]) == ("utter_greet", "first")
     assert rules.predict([_turn("action", "utter_menu"), _turn("intent", "greet")]) is None
 
 
 def test_predict_without_wait_for_user_input_does_not_listen() -> None:
-    chained = {"rule": "chain", "wait_for_user_input": False,
-               "steps": [{"intent": "greet"}, {"action": "utter_greet"}]}
+    chained = {
+        "rule": "chain",
+        "wait_for_user_input": False,
+        "steps": [{"intent": "greet"}, {"action": "utter_greet"}],
+    }
     turns = [_turn("intent", "greet"), _turn("action", "utter_greet")]
     assert _rules(chained).predict(turns) is None
 
 
 def test_predict_skips_rejected_loop() -> None:
-    activate = {"rule": "activate", "steps": [{"intent": "check_voucher"},
-                                             {"action": "profile_form"}]}
+    activate = {
+        "rule": "activate",
+        "steps": [{"intent": "check_voucher"}, {"action": "profile_form"}],
+    }
     turns = [_turn("intent", "check_voucher")]
     assert _rules(activate).predict(turns, skip_action="profile_form") is None
