@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -206,3 +208,30 @@ def test_server_still_answers_after_bad_input(client: httpx.Client) -> None:
         assert _post_raw(client, body).status_code == 400
     response = client.post(WEBHOOK, json={"sender": "ok", "message": "hello"})
     assert response.status_code == 200
+
+
+def test_create_message_client_gone_mid_body_is_not_an_error(
+    base_url: str, client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    head = (
+        b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: test\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    )
+    with caplog.at_level(logging.INFO):
+        raw_http(base_url, head, b'{"sender": "bad", ', timeout=0.5)
+        for _ in range(50):  # the server notices the disconnect on its own schedule
+            if any("client disconnected" in r.getMessage() for r in caplog.records):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the disconnect was not noticed")
+        assert client.get("/health").status_code == 200
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    _assert_nothing_stored(client)
+
+
+def test_openapi_describes_the_endpoints(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/webhooks/rest/webhook", "/webhooks/rest/", "/health"} <= set(spec["paths"])
+    webhook = spec["paths"]["/webhooks/rest/webhook"]["post"]
+    assert "message" in webhook["requestBody"]["content"]["application/json"]["schema"]["required"]
