@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert
@@ -161,20 +161,21 @@ def append_events(
     if first_seq != expected:
         raise EventLogConflict(conversation_id, first_seq, expected)
     now = utcnow()
-    session.add_all(
-        Event(
-            conversation_id=conversation_id,
-            seq=first_seq + offset,
-            event_type=str(data.get("event", "")),
-            timestamp=_timestamp_of(data, default=now.timestamp()),
-            data=data,
-        )
+    rows = [
+        {
+            "conversation_id": conversation_id,
+            "seq": first_seq + offset,
+            "event_type": str(data.get("event", "")),
+            "timestamp": _timestamp_of(data, default=now.timestamp()),
+            "data": data,
+        }
         for offset, data in enumerate(events)
-    )
+    ]
     touch = update(Conversation).where(col(Conversation.id) == conversation_id)
     try:
+        # Core executemany: one statement for all rows, without building ORM objects.
+        session.execute(insert(Event), rows)
         session.execute(touch.values(updated_at=now))
-        session.flush()
     except IntegrityError as error:
         raise EventLogConflict(conversation_id, first_seq, None) from error
 
