@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from bot.web.deps import AgentDep, ApiTokenDep
 from bot.web.errors import ApiError
@@ -18,9 +18,12 @@ async def read_tracker(
     conversation_id: Annotated[str, Path(min_length=1, max_length=MAX_SENDER_CHARS)],
     _: ApiTokenDep,
     agent: AgentDep,
+    include_events: Annotated[
+        Literal["ALL", "APPLIED", "AFTER_RESTART", "NONE"], Query()
+    ] = "AFTER_RESTART",
 ) -> dict[str, Any]:
     """Return the conversation's tracker in Rasa's shape (needs API_TOKEN)."""
-    state = await agent.tracker_state(conversation_id)
+    state = await agent.tracker_state(conversation_id, include_events)
     if state is None:
         raise ApiError(404, "not_found", "no conversation with this id")
     return state

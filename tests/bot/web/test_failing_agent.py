@@ -26,7 +26,9 @@ class FailingAgent(Agent):
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         raise RuntimeError("database is gone")
 
-    async def tracker_state(self, sender_id: str) -> dict[str, Any] | None:
+    async def tracker_state(
+        self, sender_id: str, include_events: str = "AFTER_RESTART"
+    ) -> dict[str, Any] | None:
         raise RuntimeError("database is gone")
 
 

@@ -82,3 +82,23 @@ def test_read_tracker_disabled_without_api_token(
             assert error["message"] == "tracker API disabled: set API_TOKEN"
         response = http.get("/conversations/t5/tracker", headers={"Authorization": "Bearer x"})
         assert_error(response, 403, "forbidden")
+
+
+def test_read_tracker_include_events_as_rasa(client: httpx.Client) -> None:
+    send(client, "t9", "hello")
+    send(client, "t9", "/restart")
+    send(client, "t9", "/learn_s3")
+
+    def user_texts(include: str | None) -> list[str]:
+        params = {"token": API_TOKEN, **({"include_events": include} if include else {})}
+        response = client.get("/conversations/t9/tracker", params=params)
+        assert response.status_code == 200, response.text
+        return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
+
+    assert user_texts("ALL") == ["hello", "/restart", "/learn_s3"]
+    assert user_texts(None) == user_texts("AFTER_RESTART") == ["/learn_s3"]
+    assert user_texts("NONE") == []
+    response = client.get(
+        "/conversations/t9/tracker", params={"token": API_TOKEN, "include_events": "SOME"}
+    )
+    assert_error(response, 422, "validation_error")
