@@ -7,10 +7,12 @@ new events and the reply in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
@@ -29,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 TOO_LONG_RESPONSE = "utter_message_too_long"
 EMPTY_RESPONSE = "utter_empty_message"
+
+
+@dataclass(frozen=True)
+class _OpenedTurn:
+    """What the first transaction of a turn found."""
+
+    conversation_id: int
+    inbox_id: int | None
+    events: list[dict[str, Any]]
+    stored_reply: list[dict[str, Any]] | None
 
 
 class Interpreter(Protocol):
@@ -63,46 +75,72 @@ class Agent:
         """Answer one message; a redelivered message id returns the first answer."""
         message_id = message.message_id or uuid.uuid4().hex
         async with self._locks.hold(message.sender_id):
-            with session(self._engine) as db:
-                conversation = crud.get_or_create_conversation(
-                    session=db, sender_id=message.sender_id, channel=message.channel
-                )
-                conversation_id = int(conversation.id)  # type: ignore[arg-type]
-                seen = crud.claim_inbox(
-                    session=db,
-                    channel=message.channel,
-                    message_id=message_id,
-                    sender_id=message.sender_id,
-                    conversation_id=conversation_id,
-                )
-                if seen is not None and seen.reply is not None:
-                    return [BotMessage.from_rasa(m) for m in seen.reply]
-                entry_id = seen.id if seen is not None else None
-                events = crud.load_events(session=db, conversation_id=conversation_id)
-            tracker = DialogueTracker(message.sender_id, self.domain, events)
-            first_new = len(events)
+            # Storage runs in a worker thread, so other conversations' turns go on meanwhile.
+            opened = await asyncio.to_thread(self._open_turn, message, message_id)
+            if opened.stored_reply is not None:
+                return [BotMessage.from_rasa(m) for m in opened.stored_reply]
+            tracker = DialogueTracker(message.sender_id, self.domain, list(opened.events))
+            first_new = len(opened.events)
             await self._run_turn(tracker, message, message_id)
             new_events = tracker.events[first_new:]
             reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
-            with session(self._engine) as db:
-                crud.append_events(
-                    session=db,
-                    conversation_id=conversation_id,
-                    events=new_events,
-                    first_seq=first_new,
-                )
-                if entry_id is None:
-                    entry = crud.get_inbox_entry(
-                        session=db, channel=message.channel, message_id=message_id
-                    )
-                    entry_id = entry.id if entry else None
-                if entry_id is not None:
-                    crud.answer_inbox(
-                        session=db,
-                        entry_id=entry_id,
-                        reply=[m.to_rasa(message.sender_id) for m in reply],
-                    )
+            await asyncio.to_thread(
+                self._close_turn,
+                message,
+                message_id,
+                opened,
+                new_events,
+                [m.to_rasa(message.sender_id) for m in reply],
+            )
         return reply
+
+    def _open_turn(self, message: UserMessage, message_id: str) -> _OpenedTurn:
+        with session(self._engine) as db:
+            conversation = crud.get_or_create_conversation(
+                session=db, sender_id=message.sender_id, channel=message.channel
+            )
+            conversation_id = int(conversation.id)  # type: ignore[arg-type]
+            seen = crud.claim_inbox(
+                session=db,
+                channel=message.channel,
+                message_id=message_id,
+                sender_id=message.sender_id,
+                conversation_id=conversation_id,
+            )
+            if seen is not None and seen.sender_id != message.sender_id:
+                logger.warning(
+                    "message id %s on %s reused by another sender; not deduplicated",
+                    message_id,
+                    message.channel,
+                )
+                seen = None
+            elif seen is not None and seen.reply is not None:
+                return _OpenedTurn(conversation_id, seen.id, [], seen.reply)
+            events = crud.load_events(session=db, conversation_id=conversation_id)
+            return _OpenedTurn(conversation_id, seen.id if seen else None, events, None)
+
+    def _close_turn(
+        self,
+        message: UserMessage,
+        message_id: str,
+        opened: _OpenedTurn,
+        new_events: list[dict[str, Any]],
+        reply: list[dict[str, Any]],
+    ) -> None:
+        with session(self._engine) as db:
+            crud.append_events(
+                session=db,
+                conversation_id=opened.conversation_id,
+                events=new_events,
+                first_seq=len(opened.events),
+            )
+            entry = crud.get_inbox_entry(session=db, channel=message.channel, message_id=message_id)
+            if entry is not None and entry.sender_id == message.sender_id:
+                crud.answer_inbox(
+                    session=db,
+                    entry_id=int(entry.id),  # type: ignore[arg-type]
+                    reply=reply,
+                )
 
     async def _run_turn(
         self, tracker: DialogueTracker, message: UserMessage, message_id: str
