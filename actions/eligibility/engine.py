@@ -1,0 +1,121 @@
+"""The eligibility engine: a company profile against a scheme, rule by rule, with reasons.
+
+Pure Python (no rasa-sdk), so the dialogue action, the HTTP API and the tests share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from actions.eligibility.company import CompanyProfile
+from actions.eligibility.rules import CHECKS, Context, Outcome
+from actions.eligibility.scheme import RuleKind, Scheme, SchemeError, pick
+from actions.eligibility.sme import Status, assess_sme
+
+Verdict = Literal["eligible", "not_eligible", "needs_info"]
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one rule, with a plain-language reason naming the figures used."""
+
+    id: str
+    kind: RuleKind
+    title: str
+    status: Status
+    reason: str
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """The verdict, every rule's result, the size class, the voucher and what is missing."""
+
+    scheme: str
+    scheme_name: str
+    demo: bool
+    verdict: Verdict
+    sme_category: str | None
+    voucher_eur: Decimal | None
+    rules: tuple[RuleResult, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def failed(self) -> tuple[RuleResult, ...]:
+        """The rules that failed, in rule order."""
+        return tuple(r for r in self.rules if r.status == "fail")
+
+    @property
+    def unknown(self) -> tuple[RuleResult, ...]:
+        """The rules that need more facts, in rule order."""
+        return tuple(r for r in self.rules if r.status == "unknown")
+
+
+def voucher_for_cost(cost: Decimal, scheme: Scheme) -> Decimal:
+    """min(cap, rate x cost), to the cent (V14), whatever the project size."""
+    params = scheme.rule("V14").params
+    rate = Decimal(str(params["rate_pct"])) / 100
+    cap = Decimal(str(params["max_voucher_eur"]))
+    return min(cap, (cost * rate).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def voucher_amount(cost: Decimal | None, scheme: Scheme) -> Decimal | None:
+    """The voucher the project would get: None when the cost is unknown or below the minimum."""
+    if cost is None or cost < Decimal(str(scheme.rule("V13").params["min_project_eur"])):
+        return None
+    return voucher_for_cost(cost, scheme)
+
+
+def _default_outcome(kind: RuleKind) -> Outcome:
+    return Outcome("pass", "declare" if kind == "declaration" else "note")
+
+
+def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -> EligibilityResult:
+    """Check `profile` against every rule of `scheme`.
+
+    Any failed rule makes the verdict ``not_eligible``; otherwise any unknown rule makes it
+    ``needs_info``; otherwise ``eligible``. `missing` lists the profile fields that would
+    settle the unknown rules (partner figures as ``partner_enterprises.<i>.<field>``).
+
+    Raises:
+        SchemeError: a rule of kind ``check`` has no check function, or a reason is missing.
+    """
+    sme = assess_sme(profile, scheme.sme, language)
+    cost = profile.eligible_cost_eur
+    hypothetical = voucher_for_cost(cost, scheme) if cost is not None else None
+    results: list[RuleResult] = []
+    missing: dict[str, None] = {}
+    for spec in scheme.rules:
+        check = CHECKS.get(spec.id)
+        if check is None and spec.kind == "check":
+            raise SchemeError(f"rule {spec.id} is a check but the engine has no check for it")
+        ctx = Context(profile, scheme, spec, sme, hypothetical, language)
+        outcome = check(ctx) if check else _default_outcome(spec.kind)
+        template = spec.reasons.get(outcome.key)
+        if template is None:
+            raise SchemeError(f"rule {spec.id} has no reason text {outcome.key!r}")
+        reason = " ".join(pick(template, language).format(**outcome.values).split())
+        results.append(
+            RuleResult(spec.id, spec.kind, pick(spec.title, language), outcome.status, reason)
+        )
+        missing.update(dict.fromkeys(outcome.missing))
+    statuses = {r.status for r in results}
+    verdict: Verdict = (
+        "not_eligible"
+        if "fail" in statuses
+        else "needs_info"
+        if "unknown" in statuses
+        else "eligible"
+    )
+    return EligibilityResult(
+        scheme=scheme.id,
+        scheme_name=pick(scheme.name, language),
+        demo=scheme.demo,
+        verdict=verdict,
+        sme_category=sme.category,
+        voucher_eur=voucher_amount(cost, scheme),
+        rules=tuple(results),
+        missing=tuple(missing),
+    )

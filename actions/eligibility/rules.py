@@ -1,0 +1,311 @@
+"""One check per demo rule: each reads the profile and returns a status, a reason key and figures.
+
+The texts live in the scheme file; a check only chooses which reason applies and supplies the
+figures for its placeholders. Declarations and procedures without a check of their own report
+``pass`` with their ``declare`` or ``note`` text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from actions.eligibility.company import CompanyProfile
+from actions.eligibility.nace import nace_matches, normalise_nace
+from actions.eligibility.scheme import RuleSpec, Scheme, pick
+from actions.eligibility.sme import SmeAssessment, Status, format_number
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read."""
+
+    profile: CompanyProfile
+    scheme: Scheme
+    spec: RuleSpec
+    sme: SmeAssessment
+    voucher_eur: Decimal | None  # min(cap, rate x cost) whenever the cost is known
+    language: str
+
+    def show(self, value: object) -> str:
+        """A fact for a reason text; "not known" when missing."""
+        if value is None:
+            return pick(self.scheme.unknown_value, self.language)
+        if isinstance(value, Decimal):
+            return format_number(value)
+        return str(value)
+
+    def label(self, table: str, key: str) -> str:
+        """The display text of `key` in the rule's `table` param, or the key itself."""
+        for name in (table, f"other_{table.removeprefix('eligible_')}"):
+            texts = self.spec.params.get(name, {}).get(key)
+            if texts:
+                return pick(texts, self.language)
+        return key
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's result before its text is rendered."""
+
+    status: Status
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+
+
+Check = Callable[[Context], Outcome]
+
+
+def check_sme(ctx: Context) -> Outcome:
+    """V1: the SME test, already made in `ctx.sme`."""
+    return Outcome(ctx.sme.status, ctx.sme.key, ctx.sme.values, ctx.sme.missing)
+
+
+def check_country(ctx: Context) -> Outcome:
+    """V2: a scheme country; in Germany, one of the listed Länder."""
+    countries = [str(c) for c in ctx.spec.params["countries"]]
+    country = (ctx.profile.country or "").upper()
+    region = ctx.profile.region
+    values = {"country": country, "countries": ", ".join(countries), "region": ctx.show(region)}
+    if not country:
+        return Outcome("unknown", "unknown_country", values, ("country",))
+    if country not in countries:
+        return Outcome("fail", "outside", values)
+    regions: dict[str, list[str]] = ctx.spec.params.get("regions", {}).get(country, {})
+    if not regions:
+        return Outcome("pass", "pass", values)
+    values["regions"] = ", ".join(names[0].title() for names in regions.values())
+    if region is None:
+        return Outcome("unknown", "unknown_region", values, ("region",))
+    wanted = region.strip().casefold()
+    for code, names in regions.items():
+        if wanted in (code.casefold(), code.casefold().split("-")[1], *names):
+            return Outcome("pass", "pass_region", values)
+    return Outcome("fail", "region_outside", values)
+
+
+def check_track_record(ctx: Context) -> Outcome:
+    """V3: months operating, and a closed financial year or a business plan."""
+    p, params = ctx.profile, ctx.spec.params
+    values = {
+        "months": ctx.show(p.months_operating),
+        "years": ctx.show(p.closed_financial_years),
+        "min_months": str(params["min_months"]),
+    }
+    if p.months_operating is not None and p.months_operating < params["min_months"]:
+        return Outcome("fail", "too_young", values)
+    missing = [] if p.months_operating is not None else ["months_operating"]
+    years = p.closed_financial_years
+    if years is None:
+        return Outcome("unknown", "unknown", values, (*missing, "closed_financial_years"))
+    if years < params["min_closed_years"]:
+        if p.has_business_plan is False:
+            return Outcome("fail", "no_closed_year", values)
+        if p.has_business_plan is None:
+            return Outcome("unknown", "unknown_plan", values, (*missing, "has_business_plan"))
+        key = "pass_plan"
+    else:
+        key = "pass"
+    if missing:
+        return Outcome("unknown", "unknown", values, tuple(missing))
+    return Outcome("pass", key, values)
+
+
+def check_standing(ctx: Context) -> Outcome:
+    """V4: not in difficulty, no tax arrears."""
+    difficulty, arrears = ctx.profile.in_difficulty, ctx.profile.tax_arrears
+    if difficulty and arrears:
+        return Outcome("fail", "both")
+    if difficulty:
+        return Outcome("fail", "in_difficulty")
+    if arrears:
+        return Outcome("fail", "tax_arrears")
+    missing = tuple(
+        name for name, value in (("in_difficulty", difficulty), ("tax_arrears", arrears))
+        if value is None
+    )  # fmt: skip
+    if missing:
+        values = {"in_difficulty": ctx.show(difficulty), "tax_arrears": ctx.show(arrears)}
+        return Outcome("unknown", "unknown", values, missing)
+    return Outcome("pass", "pass")
+
+
+def check_sector(ctx: Context) -> Outcome:
+    """V5: the NACE code is not in an excluded section or division."""
+    raw = ctx.profile.nace_code
+    code = normalise_nace(raw) if raw else None
+    if code is None:
+        return Outcome("unknown", "unknown", {}, ("nace_code",))
+    for entry in ctx.spec.params["excluded"]:
+        if nace_matches(code, str(entry["code"])):
+            label = pick(entry["label"], ctx.language)
+            return Outcome("fail", "excluded", {"nace": code, "label": label})
+    return Outcome("pass", "pass", {"nace": code})
+
+
+def check_de_minimis(ctx: Context) -> Outcome:
+    """V6: de minimis of the last three years plus this voucher within the ceiling."""
+    received = ctx.profile.de_minimis_received_eur
+    ceiling = Decimal(str(ctx.spec.params["ceiling_eur"]))
+    values = {"ceiling": format_number(ceiling), "received": ctx.show(received)}
+    if received is None:
+        return Outcome("unknown", "unknown_received", values, ("de_minimis_received_eur",))
+    if received > ceiling:
+        return Outcome("fail", "over_already", values)
+    if ctx.voucher_eur is None:
+        return Outcome("unknown", "unknown_amount", values, ("eligible_cost_eur",))
+    total = received + ctx.voucher_eur
+    values |= {"voucher": format_number(ctx.voucher_eur), "total": format_number(total)}
+    return Outcome(
+        "pass" if total <= ceiling else "fail", "pass" if total <= ceiling else "over", values
+    )
+
+
+def check_transnational(ctx: Context) -> Outcome:
+    """V9: the provider is in another scheme country."""
+    countries = [str(c) for c in ctx.scheme.rule("V2").params["countries"]]
+    country = (ctx.profile.country or "").upper() or None
+    provider = (ctx.profile.provider_country or "").upper() or None
+    values = {
+        "country": ctx.show(country),
+        "provider_country": ctx.show(provider),
+        "countries": ", ".join(countries),
+    }
+    if provider is not None and provider not in countries:
+        return Outcome("fail", "provider_outside", values)
+    if provider is None or country is None:
+        missing = [
+            name for name, v in (("provider_country", provider), ("country", country)) if v is None
+        ]
+        return Outcome("unknown", "unknown", values, tuple(missing))
+    if provider == country:
+        return Outcome("fail", "same_country", values)
+    return Outcome("pass", "pass", values)
+
+
+def check_provider(ctx: Context) -> Outcome:
+    """V10: an eligible kind of provider; a private consultancy only for IP or testing."""
+    kind, service = ctx.profile.provider_type, ctx.profile.service_type
+    if kind is None:
+        return Outcome("unknown", "unknown", {}, ("provider_type",))
+    values = {"provider": ctx.label("eligible_provider_types", kind)}
+    if kind not in ctx.spec.params["eligible_provider_types"]:
+        return Outcome("fail", "not_eligible_type", values)
+    if kind != "private_consultancy":
+        return Outcome("pass", "pass", values)
+    if service is None:
+        return Outcome("unknown", "unknown_service", values, ("service_type",))
+    values["service"] = _service_label(ctx, service)
+    if service in ctx.spec.params["consultancy_services"]:
+        return Outcome("pass", "pass_consultancy", values)
+    return Outcome("fail", "consultancy_service", values)
+
+
+def _service_label(ctx: Context, service: str) -> str:
+    """The display text of a service type, from V12's tables."""
+    params = ctx.scheme.rule("V12").params
+    for table in ("eligible_service_types", "ineligible_service_types"):
+        texts = params.get(table, {}).get(service)
+        if texts:
+            return pick(texts, ctx.language)
+    return service
+
+
+def check_unrelated(ctx: Context) -> Outcome:
+    """V11: no ownership, family or recent contract link to the provider."""
+    related = ctx.profile.related_to_provider
+    if related is None:
+        return Outcome("unknown", "unknown", {}, ("related_to_provider",))
+    return Outcome("fail", "related") if related else Outcome("pass", "pass")
+
+
+def check_service(ctx: Context) -> Outcome:
+    """V12: the service is on the eligible list."""
+    service = ctx.profile.service_type
+    if service is None:
+        return Outcome("unknown", "unknown", {}, ("service_type",))
+    values = {"service": _service_label(ctx, service)}
+    if service in ctx.spec.params["eligible_service_types"]:
+        return Outcome("pass", "pass", values)
+    return Outcome("fail", "excluded", values)
+
+
+def check_project_size(ctx: Context) -> Outcome:
+    """V13: the eligible cost reaches the minimum project size."""
+    cost = ctx.profile.eligible_cost_eur
+    minimum = Decimal(str(ctx.spec.params["min_project_eur"]))
+    values = {"cost": ctx.show(cost), "minimum": format_number(minimum)}
+    if cost is None:
+        return Outcome("unknown", "unknown", values, ("eligible_cost_eur",))
+    return (
+        Outcome("pass", "pass", values)
+        if cost >= minimum
+        else Outcome("fail", "below_minimum", values)
+    )
+
+
+def check_cofinancing(ctx: Context) -> Outcome:
+    """V14: the voucher amount, 80 % of the cost up to the cap."""
+    cost = ctx.profile.eligible_cost_eur
+    if cost is None or ctx.voucher_eur is None:
+        return Outcome("unknown", "unknown", {}, ("eligible_cost_eur",))
+    values = {
+        "cost": format_number(cost),
+        "rate": str(ctx.spec.params["rate_pct"]),
+        "cap": format_number(Decimal(str(ctx.spec.params["max_voucher_eur"]))),
+        "voucher": format_number(ctx.voucher_eur),
+        "own_share": format_number(cost - ctx.voucher_eur),
+    }
+    return Outcome("pass", "pass", values)
+
+
+def check_frequency(ctx: Context) -> Outcome:
+    """V16: no other voucher of the scheme in the last 12 months."""
+    count = ctx.profile.vouchers_last_12_months
+    if count is None:
+        return Outcome("unknown", "unknown", {}, ("vouchers_last_12_months",))
+    if count >= int(ctx.spec.params["max_per_12_months"]):
+        return Outcome("fail", "too_many", {"count": str(count)})
+    return Outcome("pass", "pass")
+
+
+def note_matchmaking(ctx: Context) -> Outcome:
+    """V15: information on the home-RTO share."""
+    return Outcome("pass", "note", {"max_share": str(ctx.spec.params["max_share_pct"])})
+
+
+def note_quotes(ctx: Context) -> Outcome:
+    """V19: how many quotes, by the cost when it is known."""
+    cost = ctx.profile.eligible_cost_eur
+    threshold = Decimal(str(ctx.spec.params["extra_quotes_over_eur"]))
+    values = {"threshold": format_number(threshold), "cost": ctx.show(cost)}
+    if cost is None:
+        return Outcome("pass", "note", values)
+    return Outcome("pass", "three_quotes" if cost > threshold else "one_quote", values)
+
+
+def note_decision(ctx: Context) -> Outcome:
+    """V20: decision time and payment."""
+    return Outcome("pass", "note", {"days": str(ctx.spec.params["decision_working_days"])})
+
+
+CHECKS: dict[str, Check] = {
+    "V1": check_sme,
+    "V2": check_country,
+    "V3": check_track_record,
+    "V4": check_standing,
+    "V5": check_sector,
+    "V6": check_de_minimis,
+    "V9": check_transnational,
+    "V10": check_provider,
+    "V11": check_unrelated,
+    "V12": check_service,
+    "V13": check_project_size,
+    "V14": check_cofinancing,
+    "V15": note_matchmaking,
+    "V16": check_frequency,
+    "V19": note_quotes,
+    "V20": note_decision,
+}
