@@ -1,0 +1,181 @@
+"""Voucher eligibility for partners' systems: ``POST /api/v1/eligibility`` (demo rules)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from actions.eligibility import (
+    CompanyProfile,
+    EligibilityResult,
+    Scheme,
+    evaluate,
+    load_scheme,
+    normalise_country,
+    normalise_nace,
+)
+from bot.web.deps import SettingsDep
+from bot.web.errors import validation_details, validation_error
+from bot.web.payload import decode_json
+from bot.web.schemas import error_responses
+
+router = APIRouter(prefix="/api/v1", tags=["eligibility"])
+
+MAX_EUR = 1e15  # a thousand trillion euro: more than any company's figures
+MAX_PEOPLE = 10_000_000
+MAX_ENTERPRISES = 50
+MAX_TEXT = 100
+
+
+def _storable(value: str) -> str:
+    """Refuse lone surrogates: they cannot be encoded, so they could not be answered."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains a lone surrogate (invalid Unicode)") from None
+    return value
+
+
+def _country(value: str) -> str:
+    code = normalise_country(value)
+    if code is None:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as FI or EE")
+    return code
+
+
+def _nace(value: str) -> str:
+    code = normalise_nace(value)
+    if code is None:
+        raise ValueError(
+            "must be a NACE Rev. 2 code: a section letter and its division, such as A01 or C10.1"
+        )
+    return code
+
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_storable)]
+Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+Nace = Annotated[str, Field(min_length=1, max_length=8), AfterValidator(_nace)]
+Euro = Annotated[float, Field(ge=0, le=MAX_EUR, allow_inf_nan=False)]
+People = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
+Count = Annotated[int, Field(ge=0, le=10_000)]
+
+
+class EnterpriseIn(BaseModel):
+    """A partner (25-50 %) or linked (over 50 %) enterprise and its figures."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    share_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    employees: People | None = None
+    annual_turnover_eur: Euro | None = None
+    balance_sheet_eur: Euro | None = None
+
+
+class EligibilityCheckIn(BaseModel):
+    """What is known about the company and its voucher project; every field is optional."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    country: Country | None = None
+    region: Text | None = None
+    employees: People | None = None
+    annual_turnover_eur: Euro | None = None
+    balance_sheet_eur: Euro | None = None
+    partner_enterprises: list[EnterpriseIn] = Field(
+        default_factory=list, max_length=MAX_ENTERPRISES
+    )
+    linked_enterprises: list[EnterpriseIn] = Field(default_factory=list, max_length=MAX_ENTERPRISES)
+    months_operating: Count | None = None
+    closed_financial_years: Count | None = None
+    has_business_plan: bool | None = None
+    in_difficulty: bool | None = None
+    tax_arrears: bool | None = None
+    nace_code: Nace | None = None
+    de_minimis_received_eur: Euro | None = None
+    eligible_cost_eur: Euro | None = None
+    provider_country: Country | None = None
+    provider_type: Text | None = None
+    service_type: Text | None = None
+    related_to_provider: bool | None = None
+    vouchers_last_12_months: Count | None = None
+
+
+class RuleResultOut(BaseModel):
+    """One rule's outcome and its reason."""
+
+    id: str
+    status: Literal["pass", "fail", "unknown"]
+    reason: str
+
+
+class EligibilityCheckOut(BaseModel):
+    """The verdict against the demo scheme."""
+
+    scheme: str
+    verdict: Literal["eligible", "not_eligible", "needs_info"]
+    sme_category: Literal["micro", "small", "medium", "not_sme"] | None
+    voucher_eur: float | None
+    rules: list[RuleResultOut]
+    missing: list[str]
+
+
+_REQUEST_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": EligibilityCheckIn.model_json_schema()}},
+}
+
+
+def _parse(raw: bytes, scheme: Scheme) -> EligibilityCheckIn:
+    """The checked request, with provider and service types known to the scheme."""
+    data = decode_json(raw)
+    if not isinstance(data, dict):
+        raise validation_error([{"field": "body", "message": "must be a JSON object"}])
+    try:
+        checked = EligibilityCheckIn.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(validation_details(exc.errors())) from None
+    known = {
+        "provider_type": scheme.rule("V10").params["eligible_provider_types"].keys()
+        | scheme.rule("V10").params.get("other_provider_types", {}).keys(),
+        "service_type": scheme.rule("V12").params["eligible_service_types"].keys()
+        | scheme.rule("V12").params["ineligible_service_types"].keys(),
+    }
+    for name, allowed in known.items():
+        value = getattr(checked, name)
+        if value is not None and value not in allowed:
+            message = "must be one of " + ", ".join(sorted(allowed))
+            raise validation_error([{"field": name, "message": message}])
+    return checked
+
+
+def _out(result: EligibilityResult) -> EligibilityCheckOut:
+    return EligibilityCheckOut(
+        scheme=result.scheme,
+        verdict=result.verdict,
+        sme_category=result.sme_category,  # type: ignore[arg-type]
+        voucher_eur=float(result.voucher_eur) if result.voucher_eur is not None else None,
+        rules=[RuleResultOut(id=r.id, status=r.status, reason=r.reason) for r in result.rules],
+        missing=list(result.missing),
+    )
+
+
+@router.post(
+    "/eligibility",
+    response_model=EligibilityCheckOut,
+    responses=error_responses(400, 413, 422),
+    openapi_extra={"requestBody": _REQUEST_BODY},
+)
+async def create_eligibility_check(request: Request, settings: SettingsDep) -> EligibilityCheckOut:
+    """Check a company against the demo voucher scheme's rules (illustrative, not official)."""
+    scheme = load_scheme(settings.DATA_DIR / "vouchers")
+    checked = _parse(await request.body(), scheme)
+    values: dict[str, Any] = checked.model_dump()
+    return _out(evaluate(CompanyProfile.from_mapping(values), scheme))
