@@ -69,9 +69,16 @@ class Scheme:
     disclaimer: Texts
     verdicts: dict[str, Texts]
     unknown_value: Texts
+    fact_labels: dict[str, Texts]
     rules: tuple[RuleSpec, ...]
     sme: SmeDefinition
     de_minimis_ceiling_eur: Decimal
+
+    def fact_label(self, name: str, language: str = DEFAULT_LANGUAGE) -> str:
+        """How a missing fact is named to the user; ``partner_enterprises.0.employees`` uses
+        the label of its list."""
+        texts = self.fact_labels.get(name) or self.fact_labels.get(name.split(".")[0])
+        return pick(texts, language) if texts else name
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with this id."""
@@ -158,6 +165,7 @@ def load_scheme(vouchers_dir: Path, scheme_file: str = "bsr_demo.yml") -> Scheme
             disclaimer=dict(raw["disclaimer"]),
             verdicts={k: dict(v) for k, v in raw["verdicts"].items()},
             unknown_value=dict(raw["unknown_value"]),
+            fact_labels={k: dict(v) for k, v in raw["fact_labels"].items()},
             rules=rules,
             sme=_sme(vouchers_dir / "sme_definition.yml"),
             de_minimis_ceiling_eur=Decimal(str(de_minimis["ceiling_eur"])),
