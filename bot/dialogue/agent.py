@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,13 +25,14 @@ from bot.dialogue.processor import Processor
 from bot.dialogue.text_input import clean_text
 from bot.dialogue.tracker import DialogueTracker, user_event
 from bot.storage import crud
-from bot.storage.db import session
+from bot.storage.db import is_postgres, session
 from bot.storage.locks import ConversationLocks
 
 logger = logging.getLogger(__name__)
 
 TOO_LONG_RESPONSE = "utter_message_too_long"
 EMPTY_RESPONSE = "utter_empty_message"
+STORAGE_THREADS_POSTGRES = 8
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class Agent:
         self.domain: Domain = processor.domain
         self._engine = engine
         self._locks = ConversationLocks(engine)
+        # SQLite has one writer: a single storage thread queues writes instead of letting
+        # threads collide on the file lock. PostgreSQL takes many at once.
+        workers = STORAGE_THREADS_POSTGRES if is_postgres(engine) else 1
+        self._storage = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="storage")
         self._interpreter_for = interpreter_for
         self._default_language = default_language
         self._max_chars = max_message_chars
@@ -76,7 +82,8 @@ class Agent:
         message_id = message.message_id or uuid.uuid4().hex
         async with self._locks.hold(message.sender_id):
             # Storage runs in a worker thread, so other conversations' turns go on meanwhile.
-            opened = await asyncio.to_thread(self._open_turn, message, message_id)
+            loop = asyncio.get_running_loop()
+            opened = await loop.run_in_executor(self._storage, self._open_turn, message, message_id)
             if opened.stored_reply is not None:
                 return [BotMessage.from_rasa(m) for m in opened.stored_reply]
             tracker = DialogueTracker(message.sender_id, self.domain, list(opened.events))
@@ -200,6 +207,7 @@ class Agent:
         """Release the action runner and the database engine."""
         await self.processor.close()
         self._locks.dispose()
+        self._storage.shutdown(wait=True)
         self._engine.dispose()
 
 
