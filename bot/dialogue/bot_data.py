@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.dialogue.domain import Domain, load_domain
 from bot.dialogue.errors import DataError
-from bot.dialogue.rules import RuleSet, load_rules
+from bot.dialogue.rules import RuleSet, load_rules, rule_files
 from bot.dialogue.stories import load_stories
 
 
@@ -36,7 +36,7 @@ def load_bot_data(data_dir: Path, *, default_language: str = "en") -> BotData:
     domain = load_domain(data_dir / "domain")
     return BotData(
         domain=domain,
-        rules=load_rules(data_dir / "rules.yml", domain),
+        rules=load_rules(rule_files(data_dir), domain),
         nlu_dirs=_nlu_dirs(data_dir),
     )
 
@@ -51,7 +51,7 @@ def validate_bot_data(data_dir: Path, *, default_language: str = "en") -> list[D
         return [exc]
     problems: list[DataError] = []
     for check in (
-        lambda: load_rules(data_dir / "rules.yml", domain),
+        lambda: load_rules(rule_files(data_dir), domain),
         lambda: load_stories(data_dir / "stories", domain),
     ):
         try:

@@ -24,7 +24,7 @@ class Prediction:
 
 
 class Policy:
-    """Owns the decision order; the rules themselves live in data/rules.yml."""
+    """Owns the decision order; the rules themselves live in data/rules.yml and data/rules/."""
 
     def __init__(self, rules: RuleSet) -> None:
         self._rules = rules

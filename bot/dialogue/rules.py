@@ -117,19 +117,26 @@ def _state_matches(
     return True
 
 
-def load_rules(path: Path, domain: Domain) -> RuleSet:
-    """Load and validate a Rasa rules file against the domain.
+def rule_files(data_dir: Path) -> list[Path]:
+    """`data/rules.yml` and every `data/rules/*.yml` (one file per feature)."""
+    main = [data_dir / "rules.yml"] if (data_dir / "rules.yml").exists() else []
+    return main + sorted((data_dir / "rules").glob("*.yml"))
+
+
+def load_rules(paths: Path | list[Path], domain: Domain) -> RuleSet:
+    """Load and validate Rasa rules files against the domain.
 
     Raises:
         DataError: naming the file and the problem.
     """
-    content = read_yaml(path) or {}
-    where = str(path)
-    if not isinstance(content, dict) or set(content) - {"version", "rules"}:
-        raise DataError(where, "a rules file must have only 'version' and 'rules'")
     rules = []
-    for index, item in enumerate(content.get("rules") or [], start=1):
-        rules.append(parse_rule(item, f"{where}: rule {index}", domain))
+    for path in [paths] if isinstance(paths, Path) else paths:
+        content = read_yaml(path) or {}
+        where = str(path)
+        if not isinstance(content, dict) or set(content) - {"version", "rules"}:
+            raise DataError(where, "a rules file must have only 'version' and 'rules'")
+        for index, item in enumerate(content.get("rules") or [], start=1):
+            rules.append(parse_rule(item, f"{where}: rule {index}", domain))
     return RuleSet(rules)
 
 
