@@ -1,0 +1,169 @@
+"""The engine's reasons, the SME aggregation, the scheme files and the input helpers."""
+
+from __future__ import annotations
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from actions.eligibility import (
+    CompanyProfile,
+    assess_sme,
+    evaluate,
+    load_national_schemes,
+    load_scheme,
+    normalise_country,
+    normalise_nace,
+    vouchers_dir,
+)
+from actions.eligibility.sme import aggregate, format_number
+
+SCHEME = load_scheme(vouchers_dir())
+PACKAGE = Path(__file__).resolve().parents[3] / "actions" / "eligibility"
+
+
+def _reason(profile: dict, rule_id: str) -> str:  # type: ignore[type-arg]
+    result = evaluate(CompanyProfile.from_mapping(profile), SCHEME)
+    return next(r.reason for r in result.rules if r.id == rule_id)
+
+
+def test_reason_names_partner_share_and_total() -> None:
+    profile = {"employees": 249, "partner_enterprises": [{"share_pct": 30, "employees": 10}]}
+    assert _reason(profile, "V1") == (
+        "Headcount 249 + 30 % of 10 (partner) = 252 is 250 or more: not an SME."
+    )
+
+
+def test_reason_names_both_financial_figures_when_both_are_over() -> None:
+    profile = {"employees": 100, "annual_turnover_eur": 60e6, "balance_sheet_eur": 50e6}
+    reason = _reason(profile, "V1")
+    assert "60,000,000" in reason and "50,000,000" in reason and "43,000,000" in reason
+
+
+def test_reason_de_minimis_shows_the_sum() -> None:
+    profile = {"de_minimis_received_eur": 299_999, "eligible_cost_eur": 5_000}
+    assert _reason(profile, "V6") == (
+        "De minimis EUR 299,999 + voucher EUR 4,000 = EUR 303,999, over EUR 300,000."
+    )
+
+
+def test_reason_amount_formula() -> None:
+    assert _reason({"eligible_cost_eur": 20_000}, "V14") == (
+        "Voucher = min(EUR 10,000, 80 % of EUR 20,000) = EUR 10,000; the company pays EUR 10,000."
+    )
+
+
+def test_aggregate_linked_in_full_and_partner_in_proportion() -> None:
+    profile = CompanyProfile.from_mapping(
+        {
+            "annual_turnover_eur": 1_000_000,
+            "partner_enterprises": [{"share_pct": 40, "annual_turnover_eur": 500_000}],
+            "linked_enterprises": [{"share_pct": 70, "annual_turnover_eur": 300_000}],
+        }
+    )
+    total = aggregate(profile, "annual_turnover_eur", SCHEME.sme)
+    assert total.value == Decimal(1_500_000)
+    assert total.expression == (
+        "1,000,000 + 40 % of 500,000 (partner) + 300,000 (linked, in full) = 1,500,000"
+    )
+
+
+def test_sme_unknown_headcount_lists_partner_field() -> None:
+    profile = CompanyProfile.from_mapping(
+        {"employees": 5, "annual_turnover_eur": 1, "partner_enterprises": [{"share_pct": 30}]}
+    )
+    assessment = assess_sme(profile, SCHEME.sme)
+    assert assessment.status == "unknown"
+    assert assessment.missing == (
+        "partner_enterprises.0.employees",
+        "partner_enterprises.0.annual_turnover_eur",
+        "balance_sheet_eur",
+        "partner_enterprises.0.balance_sheet_eur",
+    )
+
+
+def test_every_demo_rule_is_present_with_texts() -> None:
+    assert [r.id for r in SCHEME.rules] == [f"V{i}" for i in range(1, 21)]
+    for rule in SCHEME.rules:
+        assert rule.title["en"] and rule.description["en"] and rule.modelled_on["en"]
+        assert rule.reasons, rule.id
+    assert SCHEME.demo and "demo" in SCHEME.name["en"].lower()
+
+
+def test_every_rule_outcome_has_a_status_and_reason() -> None:
+    result = evaluate(CompanyProfile(), SCHEME)
+    assert len(result.rules) == 20
+    assert all(r.reason and r.status in ("pass", "fail", "unknown") for r in result.rules)
+    kinds = {r.id: r.kind for r in result.rules}
+    assert [i for i, k in kinds.items() if k != "check"] == [
+        "V7",
+        "V8",
+        "V15",
+        "V17",
+        "V18",
+        "V19",
+        "V20",
+    ]
+    assert all(r.status == "pass" for r in result.rules if r.kind != "check")
+
+
+@pytest.mark.parametrize("country", ["LT", "FI", "SE", "EE", "LV", "DK", "NO"])
+def test_national_schemes_of_the_brief_load(country: str) -> None:
+    schemes = load_national_schemes(vouchers_dir(), country)
+    assert schemes
+    for scheme in schemes:
+        assert scheme.country == country
+        assert scheme.url.startswith(("http://", "https://"))
+        assert scheme.name["en"] and scheme.offers["en"]
+
+
+def test_national_schemes_unknown_or_odd_country_is_empty() -> None:
+    assert load_national_schemes(vouchers_dir(), "PL") == ()
+    assert load_national_schemes(vouchers_dir(), "../x") == ()
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("c10.1", "C10.1"), ("A01", "A01"), ("K", "K"), ("J62.01", "J62.01"), ("A10", None),
+     ("10.1", None), ("C1", None), ("Z99", None), ("C10.123", None)],
+)  # fmt: skip
+def test_normalise_nace(code: str, expected: str | None) -> None:
+    assert normalise_nace(code) == expected
+
+
+def test_normalise_country() -> None:
+    assert normalise_country(" fi ") == "FI"
+    assert normalise_country("XX") is None
+    assert normalise_country("UK") is None
+
+
+def test_from_mapping_takes_unusable_values_as_unknown() -> None:
+    profile = CompanyProfile.from_mapping(
+        {"employees": -1, "annual_turnover_eur": float("inf"), "in_difficulty": "yes",
+         "vouchers_last_12_months": 1.5, "closed_financial_years": "2", "nace_code": ["C10"]}
+    )  # fmt: skip
+    assert profile.employees is None and profile.annual_turnover_eur is None
+    assert profile.in_difficulty is None and profile.vouchers_last_12_months is None
+    assert profile.closed_financial_years == 2 and profile.nace_code == "C10"
+
+
+def test_format_number() -> None:
+    assert format_number(Decimal("50000000")) == "50,000,000"
+    assert format_number(Decimal("252.50")) == "252.5"
+    assert format_number(Decimal("2666.66")) == "2,666.66"
+
+
+def test_engine_does_not_import_rasa_sdk() -> None:
+    for path in PACKAGE.glob("*.py"):
+        if path.name == "action.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            n.module if isinstance(n, ast.ImportFrom) else a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Import | ast.ImportFrom)
+            for a in (n.names if isinstance(n, ast.Import) else [n])  # type: ignore[attr-defined]
+        ]
+        assert not any(str(m).startswith("rasa_sdk") for m in imported), path.name
