@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from web_helpers import API_TOKEN, assert_error, live_server, real_agent
+from web_helpers import API_TOKEN, assert_error, live_server
 
 from bot.config import Settings
+from bot.dialogue.agent import Agent
 
 URL = "/api/v1/eligibility"
 ELIGIBLE: dict[str, Any] = {
@@ -34,9 +35,21 @@ ELIGIBLE: dict[str, Any] = {
 }
 
 
+class _NoAgent:
+    """The eligibility API never talks to the agent; this one would fail loudly if it did."""
+
+
+def _no_agent(settings: Settings) -> Agent:
+    return _NoAgent()  # type: ignore[return-value]
+
+
 @pytest.fixture(scope="module")
 def http(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[httpx.Client]:
-    """One live server running the real agent for this module's tests."""
+    """One live server (the real app over real HTTP) for this module's tests.
+
+    The app gets an agent that has no methods: the eligibility route must not need the
+    dialogue, and these tests then do not depend on the NLU models or the domain.
+    """
     db = tmp_path_factory.mktemp("eligibility-db") / "s3bot.db"
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -46,7 +59,7 @@ def http(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator
         ENVIRONMENT="test",
     )
     with (
-        live_server(real_agent, settings) as url,
+        live_server(_no_agent, settings) as url,
         httpx.Client(base_url=url, timeout=60.0) as client,
     ):
         yield client
