@@ -10,6 +10,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+import nlu.classifier  # noqa: F401  (registers the classifier factory before loading)
 import nlu.components  # noqa: F401  (registers the s3_* factories before loading)
 from nlu.components import ENTITIES_ATTR
 from nlu.errors import NluModelError
@@ -18,6 +19,7 @@ from nlu.train import latest_pointer
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
+INTENT_COMPONENT = "intent_classifier"
 DEFAULT_FALLBACK_THRESHOLD = 0.3
 MAX_TEXT_CHARS = 100_000
 RANKING_LENGTH = 10
@@ -91,8 +93,10 @@ class Interpreter:
     @property
     def intents(self) -> list[str]:
         """Intent labels the model knows, sorted."""
-        textcat = self.nlp.get_pipe("textcat")
-        return sorted(getattr(textcat, "labels", ()))
+        for name in (INTENT_COMPONENT, "textcat"):
+            if name in self.nlp.pipe_names:
+                return sorted(getattr(self.nlp.get_pipe(name), "labels", ()))
+        return []
 
     def parse(self, text: str) -> dict[str, Any]:
         """Understand one message.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from thinc.api import Config
 
-PIPELINE_VERSION = "s3-nlu-1"
+PIPELINE_VERSION = "s3-nlu-2"
 SEED = 42
 
 _NLP = """
@@ -34,39 +34,16 @@ vectors = {{"@vectors": "spacy.Vectors.v1"}}
 
 [components]
 
-[components.textcat]
-factory = "textcat"
-threshold = 0.0
-scorer = {{"@scorers": "spacy.textcat_scorer.v2"}}
-
-[components.textcat.model]
-@architectures = "spacy.TextCatEnsemble.v2"
-nO = null
-
-[components.textcat.model.linear_model]
-@architectures = "spacy.TextCatBOW.v3"
-exclusive_classes = true
-ngram_size = 2
-no_output_layer = false
-length = 262144
-nO = null
-
-[components.textcat.model.tok2vec]
-@architectures = "spacy.Tok2Vec.v2"
-
-[components.textcat.model.tok2vec.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = 64
-attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-rows = [5000, 2000, 2500, 500]
-include_static_vectors = false
-
-[components.textcat.model.tok2vec.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = 64
-depth = 2
-window_size = 1
-maxout_pieces = 3
+[components.intent_classifier]
+factory = "s3_intent_classifier_v1"
+word_ngram_max = 2
+char_ngram_min = 2
+char_ngram_max = 5
+char_min_df = 2
+ensemble = ["word+char"]
+svm_c = 1.0
+calibration_folds = 3
+seed = {seed}
 {ner}
 [components.regex_entities]
 factory = "s3_regex_entities_v1"
@@ -149,7 +126,7 @@ def pipeline_config_text(language: str, *, with_ner: bool) -> str:
     Returns:
         The config in spaCy's ``.cfg`` syntax.
     """
-    names = ["textcat"] + (["ner"] if with_ner else [])
+    names = ["intent_classifier"] + (["ner"] if with_ner else [])
     names += ["regex_entities", "lookup_entities", "entity_merger"]
     pipeline = "[" + ", ".join(f'"{name}"' for name in names) + "]"
     return _NLP.format(seed=SEED, lang=language, pipeline=pipeline, ner=_NER if with_ner else "")

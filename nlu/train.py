@@ -24,6 +24,7 @@ from spacy.training import Example as SpacyExample
 from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Config, Optimizer, registry
 
+from nlu.classifier import IntentClassifier  # importing registers the classifier factory
 from nlu.components import JsonDataComponent  # importing registers the s3_* factories
 from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
 from nlu.training_data import TrainingData, load_training_data, nlu_files
@@ -127,8 +128,7 @@ def _write_latest(models_dir: Path, language: str, model_path: Path) -> None:
     os.replace(tmp, pointer)
 
 
-def _spacy_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:
-    labels = data.intents
+def _ner_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:
     examples = []
     for example in data.examples:
         doc = nlp.make_doc(example.text)
@@ -137,11 +137,7 @@ def _spacy_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:
             span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
             if span is not None:
                 entities.append((span.start_char, span.end_char, entity.entity))
-        annotations: dict[str, Any] = {
-            "cats": {label: float(label == example.intent) for label in labels}
-        }
-        if "ner" in nlp.pipe_names:
-            annotations["entities"] = _without_overlaps(entities)
+        annotations: dict[str, Any] = {"entities": _without_overlaps(entities)}
         examples.append(SpacyExample.from_dict(doc, annotations))
     return examples
 
@@ -157,6 +153,9 @@ def _without_overlaps(entities: list[tuple[int, int, str]]) -> list[tuple[int, i
 def build_and_train(data: TrainingData, config: Config) -> Language:
     """Create the pipeline from a config and train it on the data.
 
+    The intent classifier is fitted directly (linear models, calibrated by k-fold);
+    the statistical NER, when present, by spaCy's update loop from ``[training]``.
+
     Args:
         data: Validated training data with at least two intents.
         config: Full pipeline config, including its ``[training]`` section.
@@ -166,25 +165,34 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
     """
     settings = config["training"]
     fix_random_seed(settings["seed"])
-    rng = random.Random(settings["seed"])
     nlp = spacy.util.load_model_from_config(config, auto_fill=False, validate=True)
     _component(nlp, "regex_entities").set_data(_rule_tables(data.regex_features, data))
     _component(nlp, "lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
     _component(nlp, "entity_merger").set_data(dict(sorted(data.synonyms.items())))
-    examples = _spacy_examples(nlp, data)
+    classifier = nlp.get_pipe("intent_classifier")
+    assert isinstance(classifier, IntentClassifier)
+    classifier.fit([e.text for e in data.examples], [e.intent for e in data.examples])
+    if "ner" in nlp.pipe_names:
+        _train_ner(nlp, _ner_examples(nlp, data), settings)
+    else:
+        nlp.initialize()
+    nlp.meta["s3_intents"] = data.intents
+    return nlp
+
+
+def _train_ner(nlp: Language, examples: list[SpacyExample], settings: dict[str, Any]) -> None:
+    """spaCy's update loop for the ``ner`` component, keeping the averaged weights."""
+    rng = random.Random(settings["seed"])
     optimizer: Optimizer = registry.resolve({"o": settings["optimizer"]})["o"]
     nlp.initialize(lambda: examples, sgd=optimizer)
     sizes = compounding(
         settings["batch_size_start"], settings["batch_size_stop"], settings["batch_size_compound"]
     )
-    trainable: list[str] = [name for name in ("textcat", "ner") if name in nlp.pipe_names]
     for _ in range(settings["max_epochs"]):
         rng.shuffle(examples)
         for batch in minibatch(examples, size=sizes):
             nlp.update(batch, sgd=optimizer, drop=settings["dropout"])
-    nlp.meta["s3_intents"] = data.intents
-    _keep_averaged_weights(nlp, optimizer, trainable)
-    return nlp
+    _keep_averaged_weights(nlp, optimizer, ["ner"])
 
 
 def _keep_averaged_weights(nlp: Language, optimizer: Optimizer, names: list[str]) -> None:
