@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
+from bot.storage import models_partners  # noqa: F401  (the partner directory's tables)
 from bot.storage.db import make_engine, normalize_url
 from bot.storage.models import UTCDateTime  # importing the models registers the tables
 
