@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from actions.eligibility.company import CompanyProfile
 from actions.eligibility.nace import nace_matches, normalise_nace
@@ -73,15 +74,16 @@ def check_country(ctx: Context) -> Outcome:
         return Outcome("unknown", "unknown_country", values, ("country",))
     if country not in countries:
         return Outcome("fail", "outside", values)
-    regions: dict[str, list[str]] = ctx.spec.params.get("regions", {}).get(country, {})
+    regions: dict[str, dict[str, Any]] = ctx.spec.params.get("regions", {}).get(country, {})
     if not regions:
         return Outcome("pass", "pass", values)
-    values["regions"] = ", ".join(names[0].title() for names in regions.values())
+    values["regions"] = ", ".join(spec["names"][0].title() for spec in regions.values())
     if region is None:
         return Outcome("unknown", "unknown_region", values, ("region",))
     wanted = region.strip().casefold()
-    for code, names in regions.items():
-        if wanted in (code.casefold(), code.casefold().split("-")[1], *names):
+    for code, spec in regions.items():
+        names = (code.casefold(), code.casefold().split("-")[1], *spec["names"])
+        if wanted in names or wanted.startswith(str(spec["nuts"]).casefold()):
             return Outcome("pass", "pass_region", values)
     return Outcome("fail", "region_outside", values)
 

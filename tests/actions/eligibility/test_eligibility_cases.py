@@ -90,6 +90,8 @@ CASES = [
     Case("country_outside_bsr", {"country": "FR"}, "not_eligible", ["V2"]),
     Case("germany_hamburg", {"country": "DE", "region": "Hamburg"}, "eligible", []),
     Case("germany_by_code", {"country": "DE", "region": "DE-MV"}, "eligible", []),
+    Case("germany_by_nuts_code", {"country": "DE", "region": "DE600"}, "eligible", []),
+    Case("germany_bavaria_nuts", {"country": "DE", "region": "DE21"}, "not_eligible", ["V2"]),
     Case("germany_bavaria", {"country": "DE", "region": "Bavaria"}, "not_eligible", ["V2"]),
     Case("germany_region_unknown", {"country": "DE"}, "needs_info", [], missing=["region"]),
     # Track record and standing
