@@ -1,4 +1,4 @@
-"""The `s3bot` command: serve, shell, train, data validate, db upgrade, test stories."""
+"""The `s3bot` command: serve, shell, train, data validate, db upgrade, test stories/nlu."""
 
 from __future__ import annotations
 
@@ -59,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     test.add_parser("stories", help="play the test stories in data/stories").set_defaults(
         run=_test_stories
     )
+    test_nlu = test.add_parser("nlu", help="evaluate the NLU on held-out data or by k-fold")
+    test_nlu.add_argument("--nlu", help="held-out examples (default data/nlu_test/<lang>.yml)")
+    test_nlu.add_argument("--language", help="language (default DEFAULT_LANGUAGE)")
+    test_nlu.add_argument("--cross-validation", action="store_true", help="k-fold on train data")
+    test_nlu.add_argument("--folds", type=int, default=5)
+    test_nlu.add_argument("--out", default="reports/nlu", help="report directory")
+    test_nlu.add_argument("--min-intent-accuracy", type=float, help="fail below this (percent)")
+    test_nlu.add_argument("--min-entity-f1", type=float, help="fail below this (percent)")
+    test_nlu.set_defaults(run=_test_nlu)
     return parser
 
 
@@ -133,6 +142,35 @@ def _test_stories(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if failed else 0
 
     return asyncio.run(play())
+
+
+def _test_nlu(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from nlu.evaluate import format_report, run_nlu_test, write_report
+
+    language = args.language or settings.DEFAULT_LANGUAGE
+    report = run_nlu_test(
+        nlu_dir=settings.DATA_DIR / "nlu" / language,
+        models_dir=settings.MODELS_DIR,
+        language=language,
+        threshold=settings.NLU_FALLBACK_THRESHOLD,
+        test_path=Path(args.nlu)
+        if args.nlu
+        else settings.DATA_DIR / "nlu_test" / f"{language}.yml",
+        folds=args.folds if args.cross_validation else None,
+    )
+    print(format_report(report))
+    for path in write_report(report, Path(args.out)):
+        print(f"wrote {path}")
+    failed = []
+    if args.min_intent_accuracy is not None and report.intent_accuracy < args.min_intent_accuracy:
+        failed.append(f"intent accuracy {report.intent_accuracy:.1f} < {args.min_intent_accuracy}")
+    if args.min_entity_f1 is not None and (report.entity_f1 or 0.0) < args.min_entity_f1:
+        failed.append(f"entity F1 {report.entity_f1 or 0.0:.1f} < {args.min_entity_f1}")
+    for message in failed:
+        print(f"FAIL {message}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
