@@ -55,10 +55,11 @@ def aggregate(
 ) -> Aggregate:
     """The company's `metric` plus partner shares (in proportion) and linked ones (in full)."""
     unknown = pick(sme.text["unknown"], language)
+    unit = "" if metric == "employees" else "EUR "
     own = getattr(profile, metric)
     total: Decimal | None = own
     missing: list[str] = [metric] if own is None else []
-    terms = [pick(sme.text["own"], language).format(value=_show(own, unknown))]
+    terms = [pick(sme.text["own"], language).format(value=_show(own, unknown, unit))]
     holdings = [
         ("partner_enterprises", i, e, False) for i, e in enumerate(profile.partner_enterprises)
     ]
@@ -77,15 +78,17 @@ def aggregate(
             total += value * weight
         key = "linked" if weight == 1 else "partner"
         share = format_number(enterprise.share_pct)
-        terms.append(pick(sme.text[key], language).format(value=_show(value, unknown), share=share))
+        terms.append(
+            pick(sme.text[key], language).format(value=_show(value, unknown, unit), share=share)
+        )
     expression = " + ".join(terms)
     if len(terms) > 1 and total is not None:
-        expression += f" = {format_number(total)}"
+        expression += f" = {unit}{format_number(total)}"
     return Aggregate(total, expression, tuple(missing))
 
 
-def _show(value: Decimal | None, unknown: str) -> str:
-    return unknown if value is None else format_number(value)
+def _show(value: Decimal | None, unknown: str, unit: str) -> str:
+    return unknown if value is None else unit + format_number(value)
 
 
 def _lt(value: Decimal | None, limit: Decimal) -> bool | None:

@@ -66,7 +66,8 @@ def test_aggregate_linked_in_full_and_partner_in_proportion() -> None:
     total = aggregate(profile, "annual_turnover_eur", SCHEME.sme)
     assert total.value == Decimal(1_500_000)
     assert total.expression == (
-        "1,000,000 + 40 % of 500,000 (partner) + 300,000 (linked, in full) = 1,500,000"
+        "EUR 1,000,000 + 40 % of EUR 500,000 (partner) + EUR 300,000 (linked, in full)"
+        " = EUR 1,500,000"
     )
 
 
