@@ -1,0 +1,94 @@
+"""Measuring retrieval on a question set (data/content_eval/questions_<lang>.yml).
+
+Used by bench/retrieval.py and the tests, so both report the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actions.content.retrieval import MIN_SCORE, ContentIndex
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question, the module (and optionally step) that should answer it, and a profile."""
+
+    text: str
+    module: str
+    step: int | None = None
+    country: str | None = None
+    region: str | None = None
+
+
+@dataclass
+class RetrievalReport:
+    """Top-1 and top-3 accuracy by module, and how well the threshold rejects off-topic text."""
+
+    questions: int
+    top1: float
+    top3: float
+    step_top1: float
+    answered: float
+    rejected: float
+    threshold: float
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> tuple[list[Question], list[str]]:
+    """The questions with their expected modules, and the unanswerable questions."""
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    questions = [
+        Question(
+            text=str(item["q"]),
+            module=str(item["module"]),
+            step=item.get("step"),
+            country=item.get("country"),
+            region=item.get("region"),
+        )
+        for item in content.get("questions") or []
+    ]
+    return questions, [str(q) for q in content.get("unanswerable") or []]
+
+
+def evaluate(
+    index: ContentIndex,
+    questions: list[Question],
+    unanswerable: list[str],
+    threshold: float = MIN_SCORE,
+) -> RetrievalReport:
+    """Score the index: module-level top-1/top-3, step-level top-1, and threshold behaviour."""
+    top1 = top3 = step_hits = answered = 0
+    misses = []
+    for question in questions:
+        hits = index.search(question.text, country=question.country, region=question.region, k=3)
+        modules = [h.passage.module_id for h in hits]
+        top1 += bool(modules) and modules[0] == question.module
+        top3 += question.module in modules
+        answered += bool(hits) and hits[0].score >= threshold
+        if question.step is not None and hits:
+            best = hits[0].passage
+            step_hits += best.module_id == question.module and best.step == question.step
+        if not modules or modules[0] != question.module:
+            misses.append({"question": question.text, "expected": question.module, "got": modules})
+    rejected = sum(
+        1
+        for text in unanswerable
+        if not (hits := index.search(text, k=1)) or hits[0].score < threshold
+    )
+    with_step = sum(1 for q in questions if q.step is not None)
+    total = max(len(questions), 1)
+    return RetrievalReport(
+        questions=len(questions),
+        top1=round(top1 / total, 3),
+        top3=round(top3 / total, 3),
+        step_top1=round(step_hits / max(with_step, 1), 3),
+        answered=round(answered / total, 3),
+        rejected=round(rejected / max(len(unanswerable), 1), 3),
+        threshold=threshold,
+        misses=misses,
+    )
