@@ -10,6 +10,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from actions import store as action_store
+
 from bot.config import Settings
 from bot.dialogue.action_runner import ActionRunner, HttpActionRunner, InProcessActionRunner
 from bot.dialogue.agent import Agent, Interpreter
@@ -68,6 +70,8 @@ def build_agent(settings: Settings) -> Agent:
     data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
     engine = make_engine(settings.DATABASE_URL)
     upgrade_schema(engine)
+    if not settings.ACTION_ENDPOINT_URL:
+        action_store.configure(settings.DATABASE_URL)  # in-process actions share our database
     processor = Processor(data.domain, Policy(data.rules), make_action_runner(settings))
     return Agent(
         processor=processor,

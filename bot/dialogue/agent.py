@@ -152,7 +152,7 @@ class Agent:
     async def _run_turn(
         self, tracker: DialogueTracker, message: UserMessage, message_id: str
     ) -> None:
-        self.processor.start_session_if_due(tracker, time.time())
+        await self.processor.start_session_if_due(tracker, time.time())
         text, truncated = clean_text(message.text, self._max_chars)
         metadata = {k: v for k, v in message.metadata.items() if k != "message_id"}
         if truncated:

@@ -88,12 +88,9 @@ class Domain:
 
     def is_custom_action(self, name: str) -> bool:
         """Custom actions run through rasa-sdk; responses and defaults run in the engine."""
-        return (
-            name in self.actions
-            and name not in self.responses
-            and name not in DEFAULT_ACTIONS
-            and name not in self.forms
-        )
+        # Default actions are not in `actions` unless the domain overrides them (as Rasa
+        # allows for action_session_start).
+        return name in self.actions and name not in self.responses and name not in self.forms
 
     def as_action_server_dict(self) -> dict[str, Any]:
         """The domain as Rasa sends it to an action server (`domain` in the payload)."""
@@ -136,7 +133,8 @@ def _merge_file(merged: dict[str, Any], origin: dict[str, str], path: Path, cont
         return
     if not isinstance(content, dict):
         raise DataError(where, "a domain file must be a mapping of sections")
-    unknown = set(content) - TOP_LEVEL_KEYS
+    # `x-...` keys hold YAML anchors shared by several entries; they are not domain sections.
+    unknown = {key for key in set(content) - TOP_LEVEL_KEYS if not str(key).startswith("x-")}
     if unknown:
         raise DataError(where, f"unsupported top-level key(s): {', '.join(sorted(unknown))}")
     for key in ("intents", "entities", "actions"):

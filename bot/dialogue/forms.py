@@ -60,7 +60,8 @@ async def run_form(
         )
     slot_events = [slot_event(name, value) for name, value in candidates.items()]
     validator = f"validate_{form.name}"
-    if has_custom(validator) and (slot_events or activating):
+    # The validator also runs custom `extract_<slot>` methods, so it sees every user message.
+    if has_custom(validator) and (slot_events or activating or after_user):
         probe = DialogueTracker(
             tracker.sender_id, tracker.domain, tracker.events + outcome.events + slot_events
         )

@@ -22,6 +22,7 @@ from bot.dialogue.tracker import (
     action_event,
     bot_event,
     loop_event,
+    now,
     simple_event,
     slot_event,
 )
@@ -41,23 +42,36 @@ class Processor:
         self._policy = policy
         self._runner = runner
 
-    def start_session_if_due(self, tracker: DialogueTracker, now: float) -> None:
+    async def start_session_if_due(self, tracker: DialogueTracker, at: float) -> None:
         """Start a session on a new conversation or after the configured idle time."""
         events = tracker.events
         if events:
-            idle_minutes = (now - float(events[-1].get("timestamp") or now)) / 60
+            idle_minutes = (at - float(events[-1].get("timestamp") or at)) / 60
             expiry = self.domain.session_expiration_minutes
             if not (expiry > 0 and idle_minutes > expiry):
                 return
-        self._run_session_start(tracker)
+        await self._run_session_start(tracker)
 
-    def _run_session_start(self, tracker: DialogueTracker) -> None:
+    async def _run_session_start(self, tracker: DialogueTracker) -> None:
+        """Rasa's session start; a custom `action_session_start` in the domain replaces it."""
+        name = "action_session_start"
+        if self.has_custom(name):
+            try:
+                answer = await self._call_custom(name, tracker)
+            except ActionFailed as exc:
+                logger.error("conversation %s: %s; using the default", tracker.sender_id, exc)
+            else:
+                tracker.append(action_event(name))
+                self._append_messages(tracker, answer["responses"], name)
+                for event in answer["events"]:
+                    tracker.append(event)
+                return
         carried = tracker.slots if self.domain.carry_over_slots else {}
-        tracker.append(action_event("action_session_start"))
+        tracker.append(action_event(name))
         tracker.append(simple_event("session_started"))
-        for name, value in carried.items():
-            if value is not None and value != self.domain.slots[name].initial_value:
-                tracker.append(slot_event(name, value))
+        for slot, value in carried.items():
+            if value is not None and value != self.domain.slots[slot].initial_value:
+                tracker.append(slot_event(slot, value))
         tracker.append(action_event(ACTION_LISTEN))
 
     async def handle_user_event(self, tracker: DialogueTracker, event: dict[str, Any]) -> None:
@@ -111,7 +125,7 @@ class Processor:
         for event in outcome.events:
             tracker.append(event)
         if name == "action_restart":
-            self._run_session_start(tracker)
+            await self._run_session_start(tracker)
         return True
 
     async def _dispatch(self, tracker: DialogueTracker, name: str) -> StepOutcome:
@@ -160,6 +174,10 @@ class Processor:
             isinstance(e, dict) and isinstance(e.get("event"), str) for e in events
         ):
             raise ActionFailed(name, "returned malformed events")
+        stamp = now()
+        for event in events:  # as Rasa does: an action's events happen when it returns
+            if event.get("timestamp") is None:
+                event["timestamp"] = stamp
         return {"events": events, "responses": [r for r in responses if isinstance(r, dict)]}
 
     def _append_messages(

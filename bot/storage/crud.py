@@ -18,7 +18,7 @@ from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col, select
 
 from bot.storage.errors import EventLogConflict, NotFoundError
-from bot.storage.models import Conversation, Event, InboxEntry, utcnow
+from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
 
 
 def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
@@ -256,7 +256,7 @@ def answer_inbox(*, session: Session, entry_id: int, reply: list[dict[str, Any]]
 
 
 def delete_sender_data(*, session: Session, sender_id: str) -> int:
-    """Erase everything stored about a sender: conversation, event log and inbox entries.
+    """Erase everything stored about a sender: conversation, event log, inbox, profile.
 
     The rows are deleted explicitly, not left to ON DELETE CASCADE, so the erasure does not
     depend on the database enforcing foreign keys.
@@ -275,6 +275,7 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
             | col(InboxEntry.conversation_id).in_(conversation_ids)
         ),
         delete(Event).where(col(Event.conversation_id).in_(conversation_ids)),
+        delete(CompanyProfile).where(col(CompanyProfile.sender_id) == sender_id),
         delete(Conversation).where(col(Conversation.sender_id) == sender_id),
     )
     options = {"synchronize_session": False}
@@ -284,3 +285,44 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
     )
     session.expire_all()
     return deleted
+
+
+def save_profile(*, session: Session, sender_id: str, data: dict[str, Any]) -> CompanyProfile:
+    """Store the sender's confirmed profile, replacing an earlier one.
+
+    Args:
+        session: The database session.
+        sender_id: The sender whose conversation the profile belongs to.
+        data: The profile fields, keyed by slot name.
+
+    Returns:
+        The stored profile.
+
+    Raises:
+        NotFoundError: The sender has no conversation.
+    """
+    conversation = get_conversation(session=session, sender_id=sender_id)
+    if conversation is None or conversation.id is None:
+        raise NotFoundError(f"no conversation for {sender_id!r}")
+    profile = get_profile(session=session, sender_id=sender_id)
+    if profile is None:
+        profile = CompanyProfile(sender_id=sender_id, conversation_id=conversation.id, data=data)
+    else:
+        profile.data, profile.confirmed_at = data, utcnow()
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def get_profile(*, session: Session, sender_id: str) -> CompanyProfile | None:
+    """The sender's confirmed profile, if any.
+
+    Args:
+        session: The database session.
+        sender_id: The sender.
+
+    Returns:
+        The profile, or None.
+    """
+    statement = select(CompanyProfile).where(CompanyProfile.sender_id == sender_id)
+    return session.exec(statement).first()

@@ -121,3 +121,19 @@ class InboxEntry(SQLModel, table=True):
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reply: list[dict[str, Any]] | None = Field(default=None, sa_type=JSONDocument)
+
+
+class CompanyProfile(SQLModel, table=True):
+    """The profile an SME confirmed, kept for its later sessions and erased with its data.
+
+    `data` holds only the profile fields the journey asks for (name, country, size, finances,
+    needs), keyed by slot name.
+    """
+
+    __tablename__ = "company_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sender_id: str = Field(max_length=255, unique=True, index=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE", index=True)
+    data: dict[str, Any] = Field(sa_type=JSONDocument, nullable=False)
+    confirmed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
