@@ -11,7 +11,6 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from actions import store as action_store
-
 from bot.config import Settings
 from bot.dialogue.action_runner import ActionRunner, HttpActionRunner, InProcessActionRunner
 from bot.dialogue.agent import Agent, Interpreter
