@@ -26,6 +26,7 @@ from thinc.api import Config, Optimizer, registry
 
 from nlu.classifier import IntentClassifier  # importing registers the classifier factory
 from nlu.components import JsonDataComponent  # importing registers the s3_* factories
+from nlu.entities import add_entity_normalisers  # registers the entity factories
 from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
 from nlu.training_data import TrainingData, load_training_data, nlu_files
 
@@ -169,6 +170,7 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
     _component(nlp, "regex_entities").set_data(_rule_tables(data.regex_features, data))
     _component(nlp, "lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
     _component(nlp, "entity_merger").set_data(dict(sorted(data.synonyms.items())))
+    add_entity_normalisers(nlp, data)
     classifier = nlp.get_pipe("intent_classifier")
     assert isinstance(classifier, IntentClassifier)
     classifier.fit([e.text for e in data.examples], [e.intent for e in data.examples])

@@ -62,7 +62,7 @@ def test_english_model_extracts_and_normalises_entities(english: Interpreter) ->
     entities = english.parse("we are Baltic Wind Oy from Finland, 40 people")["entities"]
     found = {(e["entity"], e["value"]) for e in entities}
     assert ("country", "FI") in found
-    assert ("number", "40") in found
+    assert ("headcount", 40) in found
     assert ("company_name", "Baltic Wind Oy") in found
     for text, code in [("based in Suomi", "FI"), ("we are Norwegian", "NO"), ("Polska", "PL")]:
         countries = [e for e in english.parse(text)["entities"] if e["entity"] == "country"]

@@ -1,0 +1,114 @@
+"""Entity extraction and normalisation for what SMEs type.
+
+One module per entity family, each a spaCy component under a versioned factory name:
+
+==========================  =============================  ==================================
+factory                     entities                       value
+==========================  =============================  ==================================
+``s3_headcount_v1``         ``headcount``                  int
+``s3_money_v1``             ``money``                      dict with ``amount_eur`` ...
+``s3_periods_v1``           ``year``, ``duration``         int (year), int months
+``s3_geo_entities_v1``      ``country``, ``region``        ISO code; dict with NUTS ``code``
+``s3_sector_entities_v1``   ``sector``                     dict with ``nace``, ``s3_field``
+``s3_partner_type_entities_v1`` ``partner_type``           canonical key
+``s3_entity_resolver_v1``   (overlaps, before the merger)
+``s3_entity_links_v1``      (region -> country, after the merger)
+==========================  =============================  ==================================
+
+``add_entity_normalisers(nlp, training_data)`` adds them all to a pipeline before training;
+their data is saved with the model, so a loaded model needs no data files. See
+``docs/entities.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+
+from nlu.components import JsonDataComponent
+from nlu.entities.headcount import HeadcountEntities, find_headcounts
+from nlu.entities.lexicon import GeoEntities, PartnerTypeEntities, SectorEntities
+from nlu.entities.money import MoneyEntities, find_money
+from nlu.entities.periods import PeriodEntities, find_durations, find_years
+from nlu.entities.resolve import EntityLinks, EntityResolver
+from nlu.entities.vocabulary import (
+    DEFAULT_DATA_DIR,
+    geo_data,
+    partner_type_data,
+    rate_data,
+    sector_data,
+)
+from nlu.training_data import TrainingData
+
+MERGER = "entity_merger"
+# (pipe name, factory) in pipeline order, all placed before the entity merger.
+NORMALISERS = [
+    ("headcount_entities", "s3_headcount_v1"),
+    ("money_entities", "s3_money_v1"),
+    ("period_entities", "s3_periods_v1"),
+    ("geo_entities", "s3_geo_entities_v1"),
+    ("sector_entities", "s3_sector_entities_v1"),
+    ("partner_type_entities", "s3_partner_type_entities_v1"),
+    ("entity_resolver", "s3_entity_resolver_v1"),
+]
+LINKS = ("entity_links", "s3_entity_links_v1")
+
+
+def add_entity_normalisers(
+    nlp: Language, training_data: TrainingData | None = None, *, data_dir: Path | None = None
+) -> None:
+    """Add the entity normalisers to a pipeline and give them their data.
+
+    They go just before the ``entity_merger`` component (or at the end if there is none),
+    and the region-to-country linker just after it. Calling it again does nothing.
+
+    Args:
+        nlp: The pipeline being built (before ``nlp.initialize``).
+        training_data: The NLU training data (not needed by the rule-based normalisers;
+            accepted so the pipeline builder has one call for all entity set-up).
+        data_dir: Directory holding ``geo/``, ``sectors/`` and ``rates/``; the repository's
+            ``data/`` by default.
+
+    Raises:
+        NluDataError: If an entity data file is missing or malformed.
+    """
+    del training_data  # rule-based: nothing to learn from the examples
+    if NORMALISERS[0][0] in nlp.pipe_names:
+        return
+    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    data = {
+        "money_entities": rate_data(root),
+        "geo_entities": geo_data(root),
+        "sector_entities": sector_data(root, nlp.lang or "en"),
+        "partner_type_entities": partner_type_data(root),
+    }
+    has_merger = MERGER in nlp.pipe_names
+    for name, factory in NORMALISERS:
+        if has_merger:
+            component = nlp.add_pipe(factory, name=name, before=MERGER)
+        else:
+            component = nlp.add_pipe(factory, name=name)
+        if name in data and isinstance(component, JsonDataComponent):
+            component.set_data(data[name])
+    if has_merger:
+        nlp.add_pipe(LINKS[1], name=LINKS[0], after=MERGER)
+    else:
+        nlp.add_pipe(LINKS[1], name=LINKS[0])
+
+
+__all__ = [
+    "EntityLinks",
+    "EntityResolver",
+    "GeoEntities",
+    "HeadcountEntities",
+    "MoneyEntities",
+    "PartnerTypeEntities",
+    "PeriodEntities",
+    "SectorEntities",
+    "add_entity_normalisers",
+    "find_durations",
+    "find_headcounts",
+    "find_money",
+    "find_years",
+]
