@@ -82,11 +82,20 @@ class OrganisationBase(SQLModel):
     profile_type: str = Field(max_length=4)
     title: str = Field(max_length=256)
     description: str = Field(max_length=4000)
+    keywords: str = Field(default="", max_length=255, description="Up to 5 keywords, ';'.")
     stage: str | None = Field(default=None, max_length=32)
     languages: str = Field(default="", max_length=64, description="ISO 639-1 codes, ';'.")
     website: str | None = Field(default=None, max_length=255)
     is_demo: bool = Field(default=False, index=True)
     listed_by_sender_id: str | None = Field(default=None, max_length=255, index=True)
+
+
+class OrganisationCreate(OrganisationBase):
+    """An organisation with its lists, as an import or a listing gives it."""
+
+    s3_fields: list[str] = Field(default_factory=list)
+    partnership_types: list[str] = Field(default_factory=list)
+    search_terms: list[str] = Field(default_factory=list, description="Normalised terms.")
 
 
 class Organisation(OrganisationBase, table=True):

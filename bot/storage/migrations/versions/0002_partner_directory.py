@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("profile_type", sa.String(length=4), nullable=False),
         sa.Column("title", sa.String(length=256), nullable=False),
         sa.Column("description", sa.String(length=4000), nullable=False),
+        sa.Column("keywords", sa.String(length=255), nullable=False),
         sa.Column("stage", sa.String(length=32), nullable=True),
         sa.Column("languages", sa.String(length=64), nullable=False),
         sa.Column("website", sa.String(length=255), nullable=True),

@@ -1,0 +1,197 @@
+"""The partner matcher: hard filters in SQL, then the weighted score of brief B3 in Python.
+
+No rasa-sdk here, so the web API, the benchmark and the tests use it directly::
+
+    with session(engine) as db:
+        for s in suggest_partners(session=db, need=PartnerNeed(need_type="TR", country="FI")):
+            print(s.name, s.score, s.reasons)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from actions.matching import text
+from actions.matching.explain import explain
+from actions.matching.need import PartnerNeed
+from actions.matching.rules import MatchingRules, load_rules
+from bot.storage.crud_partners import (
+    CandidateQuery,
+    OrganisationRecord,
+    load_organisations,
+    select_candidates,
+)
+
+NEUTRAL = 0.5
+MISSING_TYPE_FIT = 0.3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested partner: who, how well it fits (0..1, per criterion) and why."""
+
+    id: int
+    ref: str
+    name: str
+    org_type: str
+    size: str | None
+    country: str
+    region: str | None
+    profile_type: str
+    title: str
+    website: str | None
+    is_demo: bool
+    score: float
+    components: dict[str, float]
+    shared_keywords: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+def partnership_types_for(need: PartnerNeed, rules: MatchingRules) -> tuple[str, ...]:
+    """The partnership types the need accepts: the SME's own, or its profile type's defaults."""
+    return need.partnership_types or rules.partnership_types_by_need[need.need_type]
+
+
+def candidate_query(need: PartnerNeed, rules: MatchingRules, *, limit: int) -> CandidateQuery:
+    """The hard filters of brief B3 and the pre-score hints, as a bounded SQL candidate query."""
+    complement = rules.complements[need.need_type]
+    preferred = need.partner_types or tuple(
+        t for t, fit in rules.default_partner_type_fit.get(need.need_type, {}).items() if fit >= 1
+    )
+    return CandidateQuery(
+        profile_types=complement.profile_types,
+        partnership_types=partnership_types_for(need, rules),
+        exclude_country=need.country,
+        org_types=complement.org_types,
+        s3_fields=need.s3_fields,
+        terms=tuple(text.unique_terms([need.need_description], limit=text.MAX_QUERY_TERMS)),
+        preferred_org_types=preferred,
+        target_countries=need.target_countries,
+        limit=limit,
+    )
+
+
+def suggest_partners(
+    *,
+    session: Session,
+    need: PartnerNeed,
+    limit: int = 3,
+    offset: int = 0,
+    rules: MatchingRules | None = None,
+) -> list[Suggestion]:
+    """The best partners for a need, best first, from `offset` on.
+
+    Args:
+        session: A database session on the directory.
+        need: The SME's need.
+        limit: How many suggestions to return.
+        offset: How many of the best to skip (for "show more").
+        rules: The matching rules; data/partners/ by default.
+
+    Returns:
+        At most `limit` suggestions, each with its score and reasons.
+    """
+    rules = rules or load_rules()
+    pool = max(rules.candidate_limit, 5 * (offset + limit))
+    hits = select_candidates(session=session, query=candidate_query(need, rules, limit=pool))
+    records = load_organisations(session=session, ids=[oid for oid, _ in hits])
+    return rank(need, records, rules)[offset : offset + limit]
+
+
+def rank(
+    need: PartnerNeed, records: Sequence[OrganisationRecord], rules: MatchingRules
+) -> list[Suggestion]:
+    """Score candidates that passed the hard filters, best first (ties by id)."""
+    query = text.terms(need.need_description)
+    documents = [_document(record) for record in records]
+    idf = text.idf_weights(query, [set(doc) for doc in documents])
+    scored = [
+        _suggest(need, record, doc, query, idf, rules)
+        for record, doc in zip(records, documents, strict=True)
+    ]
+    return sorted(scored, key=lambda s: (-s.score, s.id))
+
+
+def _document(record: OrganisationRecord) -> dict[str, str]:
+    """A profile's terms, each with the word it came from (keywords first)."""
+    org = record.organisation
+    found: dict[str, str] = {}
+    for part in (*org.keywords.split(";"), org.title, org.description):
+        for term, word in text.words(part):
+            found.setdefault(term, word)
+    for term in record.search_terms:
+        found.setdefault(term, term)
+    return found
+
+
+def _suggest(
+    need: PartnerNeed,
+    record: OrganisationRecord,
+    doc: dict[str, str],
+    query: list[str],
+    idf: dict[str, float],
+    rules: MatchingRules,
+) -> Suggestion:
+    org = record.organisation
+    assert org.id is not None
+    components = {
+        "text": text.coverage(query, set(doc), idf),
+        "s3_field": _s3_fit(need, record, rules),
+        "partner_type": _type_fit(need, org.org_type, rules),
+        "stage": _stage_fit(need, org.stage, rules),
+        "target_country": _country_fit(need, org.country),
+        "priority_bonus": float(bool(rules.priority_fields & set(record.s3_fields))),
+    }
+    score = sum(rules.weights[name] * value for name, value in components.items())
+    shared = tuple(dict.fromkeys(doc[t] for t in query if t in doc))
+    return Suggestion(
+        id=org.id,
+        ref=org.ref,
+        name=org.name,
+        org_type=org.org_type,
+        size=org.size,
+        country=org.country,
+        region=org.region,
+        profile_type=org.profile_type,
+        title=org.title,
+        website=org.website,
+        is_demo=org.is_demo,
+        score=round(score, 4),
+        components={name: round(value, 4) for name, value in components.items()},
+        shared_keywords=shared,
+        reasons=explain(
+            need, record, components, shared, partnership_types_for(need, rules), rules
+        ),
+    )
+
+
+def _s3_fit(need: PartnerNeed, record: OrganisationRecord, rules: MatchingRules) -> float:
+    if set(need.s3_fields) & set(record.s3_fields):
+        return 1.0
+    pairs = ((a, b) for a in need.s3_fields for b in record.s3_fields)
+    return 0.5 if any(rules.complementary(a, b) for a, b in pairs) else 0.0
+
+
+def _type_fit(need: PartnerNeed, org_type: str, rules: MatchingRules) -> float:
+    if need.partner_types:
+        return 1.0 if org_type in need.partner_types else 0.0
+    return rules.default_partner_type_fit.get(need.need_type, {}).get(org_type, MISSING_TYPE_FIT)
+
+
+def _stage_fit(need: PartnerNeed, stage: str | None, rules: MatchingRules) -> float:
+    if stage is None or stage not in rules.stages:
+        return NEUTRAL
+    position = rules.stages.index(stage) / (len(rules.stages) - 1)
+    if need.stage in rules.stages:
+        wanted = rules.stages.index(need.stage) / (len(rules.stages) - 1)
+        return 1.0 - abs(position - wanted)
+    return position if need.need_type in rules.mature_first else NEUTRAL
+
+
+def _country_fit(need: PartnerNeed, country: str) -> float:
+    if not need.target_countries:
+        return NEUTRAL
+    return 1.0 if country in need.target_countries else 0.0

@@ -1,0 +1,38 @@
+"""The directory's database: a shared engine per URL, and loading the demo directory."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from actions.matching.directory_csv import import_csv
+from actions.matching.rules import partners_dir
+from bot.storage import make_engine, session
+
+DEMO_CSV = "demo_directory.csv"
+
+
+@lru_cache(maxsize=8)
+def directory_engine(url: str) -> Engine:
+    """One engine per database URL, shared by the actions and the API of this process."""
+    return make_engine(url)
+
+
+def demo_csv_path() -> Path:
+    """data/partners/demo_directory.csv."""
+    return partners_dir() / DEMO_CSV
+
+
+def seed_demo_directory(engine: Engine, path: Path | None = None) -> tuple[int, int]:
+    """Load the demo directory (idempotent: a second run updates the same rows).
+
+    Returns:
+        How many organisations were inserted and how many updated.
+    """
+    with (
+        (path or demo_csv_path()).open(encoding="utf-8", newline="") as stream,
+        session(engine) as db,
+    ):
+        return import_csv(session=db, stream=stream)
