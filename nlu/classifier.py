@@ -25,7 +25,7 @@ from scipy.sparse import csr_matrix, hstack
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlu.features import CHAR, WORD, NgramView
+from nlu.features import CHAR, PAIR, WORD, NgramView
 
 CONFIG_FILE = "classifier.json"
 ARRAYS_FILE = "classifier.npz"
@@ -75,6 +75,8 @@ class IntentClassifier:
         char_ngram_min: int,
         char_ngram_max: int,
         char_min_df: int,
+        pair_window: int,
+        pair_min_df: int,
         ensemble: Sequence[str],
         svm_c: float,
         calibration_folds: int,
@@ -87,6 +89,8 @@ class IntentClassifier:
             "char_ngram_min": char_ngram_min,
             "char_ngram_max": char_ngram_max,
             "char_min_df": char_min_df,
+            "pair_window": pair_window,
+            "pair_min_df": pair_min_df,
             "ensemble": list(ensemble),
             "svm_c": svm_c,
             "calibration_folds": calibration_folds,
@@ -152,6 +156,7 @@ class IntentClassifier:
         return {
             WORD: NgramView(WORD, 1, s["word_ngram_max"], 1),
             CHAR: NgramView(CHAR, s["char_ngram_min"], s["char_ngram_max"], s["char_min_df"]),
+            PAIR: NgramView(PAIR, 1, s["pair_window"], s["pair_min_df"]),
         }
 
     def _train(
@@ -159,7 +164,8 @@ class IntentClassifier:
     ) -> tuple[dict[str, NgramView], list[np.ndarray], list[np.ndarray]]:
         from sklearn.svm import LinearSVC
 
-        views = {name: view.fit(tokens) for name, view in self._new_views().items()}
+        used = {name for member in self.settings["ensemble"] for name in member.split("+")}
+        views = {name: view.fit(tokens) for name, view in self._new_views().items() if name in used}
         matrices = {name: view.matrix(tokens) for name, view in views.items()}
         weights, biases = [], []
         for member in self.settings["ensemble"]:
@@ -244,7 +250,9 @@ def _stack(matrices: list[csr_matrix]) -> csr_matrix:
         "char_ngram_min": 2,
         "char_ngram_max": 5,
         "char_min_df": 2,
-        "ensemble": ["word+char"],
+        "pair_window": 4,
+        "pair_min_df": 2,
+        "ensemble": ["word+char+pair", "char", "word+pair"],
         "svm_c": 1.0,
         "calibration_folds": 3,
         "seed": 42,
@@ -257,6 +265,8 @@ def make_intent_classifier(
     char_ngram_min: int,
     char_ngram_max: int,
     char_min_df: int,
+    pair_window: int,
+    pair_min_df: int,
     ensemble: list[str],
     svm_c: float,
     calibration_folds: int,
@@ -270,6 +280,8 @@ def make_intent_classifier(
         char_ngram_min=char_ngram_min,
         char_ngram_max=char_ngram_max,
         char_min_df=char_min_df,
+        pair_window=pair_window,
+        pair_min_df=pair_min_df,
         ensemble=ensemble,
         svm_c=svm_c,
         calibration_folds=calibration_folds,

@@ -18,6 +18,7 @@ from scipy.sparse import csr_matrix
 
 WORD = "word"
 CHAR = "char"
+PAIR = "pair"
 
 
 def word_ngrams(tokens: Sequence[str], low: int, high: int) -> list[str]:
@@ -40,9 +41,25 @@ def char_ngrams(tokens: Sequence[str], low: int, high: int) -> list[str]:
     return grams
 
 
+def word_pairs(tokens: Sequence[str], window: int) -> list[str]:
+    """Ordered pairs of word tokens at most ``window`` apart (punctuation skipped).
+
+    Pairs stand for co-occurrences that adjacent n-grams miss ("book ... flight").
+    """
+    words = [token for token in tokens if any(char.isalnum() for char in token)]
+    return [
+        f"{first}|{second}"
+        for i, first in enumerate(words)
+        for second in words[i + 1 : i + 1 + window]
+    ]
+
+
 @dataclass
 class NgramView:
-    """One feature view: n-gram kind and range, minimum document frequency, vocabulary, idf."""
+    """One feature view: kind, n-gram range, minimum document frequency, vocabulary, idf.
+
+    For ``pair`` views ``high`` is the largest distance between the two words.
+    """
 
     kind: str
     low: int
@@ -55,6 +72,8 @@ class NgramView:
         """The n-grams of this view for one text."""
         if self.kind == WORD:
             return word_ngrams(tokens, self.low, self.high)
+        if self.kind == PAIR:
+            return word_pairs(tokens, self.high)
         return char_ngrams(tokens, self.low, self.high)
 
     def fit(self, texts: Iterable[Sequence[str]]) -> NgramView:
