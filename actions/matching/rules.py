@@ -40,6 +40,7 @@ class MatchingRules:
     complementary_fields: frozenset[frozenset[str]]
     s3_field_aliases: dict[str, str]
     need_type_aliases: dict[str, str]
+    partner_type_aliases: dict[str, str]
     candidate_limit: int
     explanations: dict[str, Any]
 
@@ -91,6 +92,7 @@ def load_rules(directory: Path | None = None, language: str = "en") -> MatchingR
         complementary_fields=frozenset(frozenset(p) for p in raw["complementary_fields"]),
         s3_field_aliases=_aliases(raw["s3_field_aliases"]),
         need_type_aliases=_aliases(raw["need_type_aliases"]),
+        partner_type_aliases=_aliases(raw.get("partner_type_aliases", {})),
         candidate_limit=int(raw["candidate_limit"]),
         explanations=explanations,
     )

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.web.errors import install_error_handlers
 from bot.web.middleware import BodySizeLimitMiddleware, LastResortMiddleware
-from bot.web.routes import conversations, eligibility, health, rest
+from bot.web.routes import conversations, eligibility, health, partners, rest
 
 
 def _app_version() -> str:
@@ -51,4 +51,5 @@ def create_web_app(
     app.include_router(conversations.router)
     app.include_router(health.router)
     app.include_router(eligibility.router)
+    app.include_router(partners.router)
     return app

@@ -1,0 +1,258 @@
+"""The dialogue's partner matching: suggestions, more of them, introductions, self-listing."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.engine import Engine
+
+from actions.countries import find_country
+from actions.matching import text
+from actions.matching.matcher import Suggestion, partnership_types_for, suggest_partners
+from actions.matching.need import PartnerNeed, as_list, need_from_values
+from actions.matching.rules import MatchingRules, load_rules
+from actions.matching.seed import directory_engine
+from bot.config import get_settings
+from bot.storage import session
+from bot.storage.crud_partners import (
+    create_introduction_request,
+    get_organisation_by_ref,
+    upsert_organisations,
+)
+from bot.storage.models_partners import OrganisationCreate
+
+PAGE = 3
+MAX_SHOWN = 30  # "show more" stops after this many suggestions
+
+
+def directory() -> Engine:
+    """The engine of the configured database (tests replace this function)."""
+    return directory_engine(get_settings().DATABASE_URL)
+
+
+def _country_code(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    country = find_country(value)
+    return country.code if country else None
+
+
+def need_from_tracker(tracker: Tracker, rules: MatchingRules) -> PartnerNeed | None:
+    """The SME's need from whichever slots exist; None when it lacks a country."""
+    slot = tracker.get_slot
+    fields = [*as_list(slot("s3_fields")), *as_list(slot("s3_field")), *as_list(slot("sector"))]
+    values = {
+        "country": slot("country"),
+        "region": slot("region"),
+        "s3_fields": fields,
+        "need_type": slot("need_type"),
+        "need_description": slot("need_description"),
+        "partner_types": [*as_list(slot("partner_types")), *as_list(slot("partner_type"))],
+        "target_countries": slot("target_countries"),
+        "partnership_types": [
+            *as_list(slot("partnership_types")),
+            *as_list(slot("partnership_type")),
+        ],
+        "stage": slot("stage"),
+    }
+    need = need_from_values(values, rules, _country_code, infer=True)
+    return need if need is not None and need.country else None
+
+
+def _send(
+    dispatcher: CollectingDispatcher,
+    suggestions: list[Suggestion],
+    first_rank: int,
+    language: str,
+) -> None:
+    """One message per suggestion, then the demo note and the next step."""
+    for rank, suggestion in enumerate(suggestions, start=first_rank):
+        country = find_country(suggestion.country)
+        dispatcher.utter_message(
+            response="utter_partner_suggestion",
+            rank=rank,
+            partner_name=suggestion.name,
+            partner_ref=suggestion.ref,
+            partner_title=suggestion.title,
+            country_name=country.name(language) if country else suggestion.country,
+            score_percent=round(suggestion.score * 100),
+            reasons=" ".join(suggestion.reasons),
+            demo_mark=" [demo]" if suggestion.is_demo else "",
+        )
+    if any(s.is_demo for s in suggestions):
+        dispatcher.utter_message(response="utter_partner_demo_note")
+    dispatcher.utter_message(response="utter_partner_next_step")
+
+
+def _page(tracker: Tracker, dispatcher: CollectingDispatcher, page: int) -> list[EventType]:
+    """Show page `page` (from 0) of the suggestions for the tracker's need."""
+    rules = load_rules()
+    need = need_from_tracker(tracker, rules)
+    if need is None:
+        dispatcher.utter_message(response="utter_partner_need_country")
+        return []
+    with session(directory()) as db:
+        found = suggest_partners(session=db, need=need, limit=PAGE, offset=page * PAGE, rules=rules)
+    shown = list(as_list(tracker.get_slot("partner_suggestions"))) if page else []
+    if not found:
+        key = "utter_no_more_partners" if page else "utter_no_partner_suggestions"
+        dispatcher.utter_message(response=key)
+        return [SlotSet("partner_suggestions", shown or None), SlotSet("partner_page", page)]
+    _send(dispatcher, found, page * PAGE + 1, tracker.get_slot("language") or "en")
+    return [
+        SlotSet("partner_suggestions", [*shown, *(s.ref for s in found)]),
+        SlotSet("partner_page", page + 1),
+    ]
+
+
+class ActionSuggestPartners(Action):
+    """Suggests the three best partners for the SME's need, each with its reasons."""
+
+    def name(self) -> str:
+        """Suggest partners."""
+        return "action_suggest_partners"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the top 3 suggestions and remember them."""
+        return _page(tracker, dispatcher, 0)
+
+
+class ActionShowMorePartners(Action):
+    """Shows the next three suggestions after those already shown."""
+
+    def name(self) -> str:
+        """Show more partners."""
+        return "action_show_more_partners"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the next 3 suggestions, or say there are no more."""
+        page = int(tracker.get_slot("partner_page") or 0)
+        if page * PAGE >= MAX_SHOWN:
+            dispatcher.utter_message(response="utter_no_more_partners")
+            return []
+        return _page(tracker, dispatcher, page)
+
+
+def _selected_ref(tracker: Tracker) -> str | None:
+    """The ref of the chosen partner: a position in the shown list, or a ref."""
+    value = tracker.get_slot("selected_partner")
+    shown = [str(ref) for ref in as_list(tracker.get_slot("partner_suggestions"))]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return shown[0] if len(shown) == 1 else None
+    text_value = str(value).strip()
+    if text_value.removesuffix(".0").isdigit():
+        position = int(text_value.removesuffix(".0"))
+        return shown[position - 1] if 1 <= position <= len(shown) else None
+    return text_value
+
+
+class ActionRequestIntroduction(Action):
+    """Stores an introduction request to the chosen partner, only with the user's consent."""
+
+    def name(self) -> str:
+        """Request an introduction."""
+        return "action_request_introduction"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask which partner or for consent when missing; else store the request."""
+        ref = _selected_ref(tracker)
+        if ref is None:
+            dispatcher.utter_message(response="utter_ask_selected_partner")
+            return []
+        with session(directory()) as db:
+            organisation = get_organisation_by_ref(session=db, ref=ref)
+            if organisation is None or organisation.id is None:
+                dispatcher.utter_message(response="utter_ask_selected_partner")
+                return [SlotSet("selected_partner", None)]
+            if tracker.get_slot("intro_consent") is not True:
+                dispatcher.utter_message(
+                    response="utter_ask_intro_consent", partner_name=organisation.name
+                )
+                return []
+            request = create_introduction_request(
+                session=db, sender_id=tracker.sender_id, organisation_id=organisation.id
+            )
+        dispatcher.utter_message(
+            response="utter_introduction_requested",
+            partner_name=organisation.name,
+            request_id=request.id,
+        )
+        if organisation.is_demo:
+            dispatcher.utter_message(response="utter_introduction_demo_note")
+        return [SlotSet("intro_consent", None), SlotSet("selected_partner", None)]
+
+
+class ActionListMyCompany(Action):
+    """Adds the SME's own profile to the directory, only with its explicit consent."""
+
+    def name(self) -> str:
+        """List my company in the directory."""
+        return "action_list_my_company"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask for consent or missing facts; else list (or update) the company."""
+        if tracker.get_slot("listing_consent") is not True:
+            dispatcher.utter_message(response="utter_ask_listing_consent")
+            return []
+        rules = load_rules()
+        need = need_from_tracker(tracker, rules)
+        company = str(tracker.get_slot("company_name") or "").strip()
+        missing = [
+            name
+            for name, value in (
+                ("company_name", company),
+                ("country", need),
+                ("need_description", need and need.need_description.strip()),
+            )
+            if not value
+        ]
+        if need is None or missing:
+            dispatcher.utter_message(
+                response="utter_listing_incomplete", missing_facts=", ".join(missing)
+            )
+            return []
+        listing = _listing(tracker.sender_id, company, need, rules, tracker.get_slot("language"))
+        with session(directory()) as db:
+            upsert_organisations(session=db, organisations=[listing])
+        dispatcher.utter_message(
+            response="utter_company_listed", company_name=company, listing_ref=listing.ref
+        )
+        return [SlotSet("listing_consent", None)]
+
+
+def _listing(
+    sender_id: str, company: str, need: PartnerNeed, rules: MatchingRules, language: Any
+) -> OrganisationCreate:
+    """The SME as a directory entry: its need becomes its published profile."""
+    digest = hashlib.blake2b(sender_id.encode("utf-8"), digest_size=8).hexdigest()
+    description = need.need_description.strip()[:4000]
+    title = description.split(".")[0][:256] or company[:256]
+    return OrganisationCreate(
+        ref=f"SME-{digest}",
+        name=company[:200],
+        org_type="sme",
+        country=need.country or "",
+        region=need.region,
+        profile_type=need.need_type,
+        title=title,
+        description=description,
+        languages=str(language or "en")[:2],
+        is_demo=False,
+        listed_by_sender_id=sender_id,
+        s3_fields=list(need.s3_fields),
+        partnership_types=list(partnership_types_for(need, rules)),
+        search_terms=text.profile_terms(title, []),
+    )
