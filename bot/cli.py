@@ -8,6 +8,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, get_settings
 from bot.dialogue.errors import DataError
@@ -55,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="upgrade the schema to the latest migration").set_defaults(
         run=_db_upgrade
     )
+    partners = commands.add_parser("partners", help="partner directory").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    importer = partners.add_parser("import", help="import a directory CSV (all rows or none)")
+    importer.add_argument("file", type=Path)
+    importer.set_defaults(run=_partners, action="import")
+    exporter = partners.add_parser("export", help="write the directory as CSV (stdout)")
+    exporter.add_argument("file", type=Path, nargs="?")
+    exporter.set_defaults(run=_partners, action="export")
+    seeder = commands.add_parser("seed", help="load the demo partner directory (idempotent)")
+    seeder.set_defaults(run=_partners, action="seed")
     test = commands.add_parser("test", help="tests").add_subparsers(required=True, metavar="WHAT")
     test.add_parser("stories", help="play the test stories in data/stories").set_defaults(
         run=_test_stories
@@ -69,6 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     test_nlu.add_argument("--min-entity-f1", type=float, help="fail below this (percent)")
     test_nlu.set_defaults(run=_test_nlu)
     return parser
+
+
+def _partners(args: argparse.Namespace, settings: Settings) -> int:
+    from actions.matching import commands
+
+    if args.action == "import":
+        return commands.import_file(settings.DATABASE_URL, args.file)
+    if args.action == "export":
+        return commands.export_file(settings.DATABASE_URL, args.file)
+    return commands.seed(settings.DATABASE_URL)
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
