@@ -45,6 +45,15 @@ PROFILE_SLOTS = (
     "vouchers_last_12_months",
 )
 MAX_REASONS = 5  # failed first, then unknown; the rest is summed up in one line
+# The profile form asks about one other enterprise: `ownership_links` says how it is tied
+# (none, partner or linked) and these slots hold its share and figures.
+HOLDING_SLOTS = {
+    "share_pct": "linked_share_pct",
+    "employees": "linked_employees",
+    "annual_turnover_eur": "linked_turnover_eur",
+    "balance_sheet_eur": "linked_balance_sheet_eur",
+}
+PARTNER_SHARE_IF_UNKNOWN = 50  # the most a partner can weigh: a pass then holds at any share
 
 
 def profile_from_slots(tracker: Tracker) -> CompanyProfile:
@@ -52,7 +61,23 @@ def profile_from_slots(tracker: Tracker) -> CompanyProfile:
     values: dict[str, Any] = {name: tracker.get_slot(name) for name in PROFILE_SLOTS}
     for name in ("country", "provider_country"):
         values[name] = _country_code(values[name])
+    if not values["nace_code"]:
+        values["nace_code"] = tracker.get_slot("nace_section")
+    links = tracker.get_slot("ownership_links")
+    if links in ("partner", "linked"):
+        holding = {key: tracker.get_slot(slot) for key, slot in HOLDING_SLOTS.items()}
+        if holding["share_pct"] is None:
+            holding["share_pct"] = 100 if links == "linked" else PARTNER_SHARE_IF_UNKNOWN
+        values[f"{links}_enterprises"] = [holding]
     return CompanyProfile.from_mapping(values)
+
+
+def slot_of_fact(fact: str) -> str:
+    """The slot that holds a fact: ``partner_enterprises.0.employees`` -> ``linked_employees``."""
+    group, _, rest = fact.partition(".")
+    if group in ("partner_enterprises", "linked_enterprises"):
+        return HOLDING_SLOTS.get(rest.partition(".")[2], group)
+    return fact
 
 
 def _country_code(value: Any) -> str | None:
@@ -97,7 +122,8 @@ class ActionCheckVoucherEligibility(Action):
             )
         _send_next_steps(dispatcher, profile.country, language)
         if result.verdict == "needs_info":
-            return [SlotSet("missing_facts", list(result.missing))]
+            missing = list(dict.fromkeys(slot_of_fact(fact) for fact in result.missing))
+            return [SlotSet("missing_facts", missing)]
         return [SlotSet("missing_facts", None)]
 
 

@@ -140,6 +140,10 @@ def check_sector(ctx: Context) -> Outcome:
     code = normalise_nace(raw) if raw else None
     if code is None:
         return Outcome("unknown", "unknown", {}, ("nace_code",))
+    excluded = [str(entry["code"]) for entry in ctx.spec.params["excluded"]]
+    if len(code) == 1 and any(len(e) > 1 and e[0] == code for e in excluded):
+        # Only the section is known, and some of its divisions are excluded.
+        return Outcome("unknown", "unknown_division", {"nace": code}, ("nace_code",))
     for entry in ctx.spec.params["excluded"]:
         if nace_matches(code, str(entry["code"])):
             label = pick(entry["label"], ctx.language)

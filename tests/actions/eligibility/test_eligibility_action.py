@@ -145,3 +145,33 @@ async def test_action_takes_country_names_and_odd_slot_values() -> None:
         "in_difficulty",
         "eligible_cost_eur",
     ]
+
+
+async def test_action_reads_the_profile_forms_ownership_slots() -> None:
+    slots = {
+        **ELIGIBLE_SLOTS,
+        "employees": 240.0,
+        "ownership_links": "partner",
+        "linked_share_pct": 30.0,
+        "linked_employees": 40.0,
+    }
+    result = await _run(slots)
+    failed = [r for r in result["responses"] if r["response"] == "utter_voucher_rule_failed"]
+    assert [r["rule_id"] for r in failed] == ["V1"]
+    assert "240 + 30 % of 40 (partner) = 252" in failed[0]["reason"]
+
+
+async def test_action_missing_holding_figures_name_their_slots() -> None:
+    slots = {
+        **ELIGIBLE_SLOTS,
+        "ownership_links": "linked",
+        "linked_share_pct": 60.0,
+        "nace_code": None,
+        "nace_section": "J",
+    }
+    result = await _run(slots)
+    assert result["events"][0]["value"] == [
+        "linked_employees",
+        "linked_turnover_eur",
+        "linked_balance_sheet_eur",
+    ]

@@ -110,6 +110,9 @@ CASES = [
     Case("financial_services", {"nace_code": "K64.19"}, "not_eligible", ["V5"]),
     Case("real_estate", {"nace_code": "L68"}, "not_eligible", ["V5"]),
     Case("gambling", {"nace_code": "R92"}, "not_eligible", ["V5"]),
+    Case("section_a_only_needs_division", {"nace_code": "A"}, "needs_info", [], missing=["nace_code"]),
+    Case("section_k_only_is_enough", {"nace_code": "K"}, "not_eligible", ["V5"]),
+    Case("section_c_only_is_enough", {"nace_code": "C"}, "needs_info", [], missing=["nace_code"]),
     Case("software_ok", {"nace_code": "J62.01"}, "eligible", []),
     # De minimis (voucher EUR 4,000 on a EUR 5,000 cost)
     Case("de_minimis_299999_plus_voucher", {"de_minimis_received_eur": 299_999}, "not_eligible", ["V6"], voucher=4000),
