@@ -191,7 +191,7 @@ def _entity_scores(
     if not gold_types:
         return None, {}
     per_type = {t: _scores(tp[t], fp[t], fn[t]) for t in sorted(set(gold_types) | set(fp))}
-    micro = _scores(sum(tp.values()), sum(fp[t] for t in gold_types), sum(fn.values()))
+    micro = _scores(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     return micro.f1, per_type
 
 
