@@ -1,0 +1,180 @@
+"""The partner actions through rasa-sdk's ActionExecutor, with a hand-built tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import __version__ as rasa_sdk_version
+from rasa_sdk.executor import ActionExecutor
+from sqlalchemy.engine import Engine
+
+from actions.matching import action as partner_actions
+from actions.matching import seed_demo_directory
+from bot.storage import make_engine, session, upgrade_schema
+from bot.storage.crud_partners import (
+    count_organisations,
+    get_organisation_by_ref,
+    list_introduction_requests,
+)
+
+NAMES = (
+    "action_suggest_partners",
+    "action_show_more_partners",
+    "action_request_introduction",
+    "action_list_my_company",
+)
+NEED_SLOTS: dict[str, Any] = {
+    "language": "en",
+    "company_name": "Baltic Algae Oy",
+    "country": "Finland",
+    "region": "FI1B",
+    "sector": "bioeconomy",
+    "need_description": "We need photobioreactor technology to grow microalgae for omega-3.",
+    "need_type": "TR",
+    "partner_type": None,
+    "target_countries": ["Estonia", "Sweden"],
+}
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated SQLite database holding the demo directory."""
+    path: Path = tmp_path_factory.mktemp("partners") / "s3bot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    seed_demo_directory(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _use_directory(directory: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(partner_actions, "directory", lambda: directory)
+
+
+def _payload(name: str, slots: dict[str, Any], sender: str = "sme-1") -> dict[str, Any]:
+    tracker = {
+        "sender_id": sender,
+        "slots": slots,
+        "latest_message": {"intent": {"name": "find_partners"}, "entities": [], "text": "hi"},
+        "events": [{"event": "action", "name": "action_listen"}],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+        "latest_input_channel": "rest",
+    }
+    domain = {
+        "slots": {key: {"type": "any", "mappings": []} for key in slots},
+        "responses": {},
+        "actions": list(NAMES),
+        "forms": {},
+    }
+    return {
+        "next_action": name,
+        "sender_id": sender,
+        "tracker": tracker,
+        "domain": domain,
+        "version": rasa_sdk_version,
+    }
+
+
+async def _run(name: str, slots: dict[str, Any], sender: str = "sme-1") -> dict[str, Any]:
+    executor = ActionExecutor()
+    for cls in (
+        partner_actions.ActionSuggestPartners,
+        partner_actions.ActionShowMorePartners,
+        partner_actions.ActionRequestIntroduction,
+        partner_actions.ActionListMyCompany,
+    ):
+        executor.register_action(cls)
+    result = await executor.run(_payload(name, slots, sender))
+    assert result is not None
+    return dict(result)
+
+
+def _slots(result: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+
+
+def _responses(result: dict[str, Any]) -> list[str]:
+    return [r["response"] for r in result["responses"]]
+
+
+async def test_suggest_partners_sends_top_three_with_reasons() -> None:
+    result = await _run("action_suggest_partners", NEED_SLOTS)
+    suggestions = [r for r in result["responses"] if r["response"] == "utter_partner_suggestion"]
+    assert [s["rank"] for s in suggestions] == [1, 2, 3]
+    for s in suggestions:
+        assert s["country_name"] != "Finland"
+        assert "Shared keywords" in s["reasons"] and s["demo_mark"] == " [demo]"
+        assert s["partner_name"].endswith("(demo)")
+    assert _responses(result)[-2:] == ["utter_partner_demo_note", "utter_partner_next_step"]
+    slots = _slots(result)
+    assert slots["partner_page"] == 1 and len(slots["partner_suggestions"]) == 3
+
+
+async def test_show_more_partners_continues_the_list() -> None:
+    first = _slots(await _run("action_suggest_partners", NEED_SLOTS))
+    more = await _run("action_show_more_partners", {**NEED_SLOTS, **first})
+    ranks = [r["rank"] for r in more["responses"] if r["response"] == "utter_partner_suggestion"]
+    assert ranks == [4, 5, 6]
+    slots = _slots(more)
+    assert slots["partner_page"] == 2
+    assert slots["partner_suggestions"][:3] == first["partner_suggestions"]
+    assert len(set(slots["partner_suggestions"])) == 6
+
+
+async def test_suggest_partners_without_country_asks_for_it() -> None:
+    result = await _run("action_suggest_partners", {**NEED_SLOTS, "country": None})
+    assert _responses(result) == ["utter_partner_need_country"]
+
+
+async def test_request_introduction_needs_consent(directory: Engine) -> None:
+    shown = _slots(await _run("action_suggest_partners", NEED_SLOTS))
+    slots = {**NEED_SLOTS, **shown, "selected_partner": "2"}
+    asked = await _run("action_request_introduction", {**slots, "intro_consent": None}, "u-intro")
+    assert _responses(asked) == ["utter_ask_intro_consent"]
+    refused = await _run(
+        "action_request_introduction", {**slots, "intro_consent": False}, "u-intro"
+    )
+    assert _responses(refused) == ["utter_ask_intro_consent"]
+    with session(directory) as db:
+        assert list_introduction_requests(session=db, sender_id="u-intro") == []
+    done = await _run("action_request_introduction", {**slots, "intro_consent": True}, "u-intro")
+    assert _responses(done) == ["utter_introduction_requested", "utter_introduction_demo_note"]
+    assert _slots(done) == {"intro_consent": None, "selected_partner": None}
+    with session(directory) as db:
+        [stored] = list_introduction_requests(session=db, sender_id="u-intro")
+        chosen = get_organisation_by_ref(session=db, ref=shown["partner_suggestions"][1])
+        assert chosen is not None and stored.organisation_id == chosen.id
+        assert stored.consent and stored.status == "pending"
+
+
+async def test_request_introduction_without_a_choice_asks_which() -> None:
+    result = await _run("action_request_introduction", {**NEED_SLOTS, "intro_consent": True})
+    assert _responses(result) == ["utter_ask_selected_partner"]
+
+
+async def test_list_my_company_only_with_consent(directory: Engine) -> None:
+    asked = await _run("action_list_my_company", {**NEED_SLOTS, "listing_consent": None}, "u-list")
+    assert _responses(asked) == ["utter_ask_listing_consent"]
+    with session(directory) as db:
+        assert count_organisations(session=db, is_demo=False) == 0
+    listed = await _run("action_list_my_company", {**NEED_SLOTS, "listing_consent": True}, "u-list")
+    [message] = listed["responses"]
+    assert message["response"] == "utter_company_listed"
+    with session(directory) as db:
+        org = get_organisation_by_ref(session=db, ref=message["listing_ref"])
+        assert org is not None
+        assert (org.name, org.country, org.profile_type, org.is_demo) == (
+            "Baltic Algae Oy",
+            "FI",
+            "TR",
+            False,
+        )
+        assert org.listed_by_sender_id == "u-list"
+        assert count_organisations(session=db, is_demo=False) == 1
