@@ -284,7 +284,7 @@ class ActionCheckAnswer(Action):
             learning.say(
                 "utter_check_wrong",
                 answer=check.answer,
-                answer_text=check.choice_text(check.answer),
+                answer_text=check.choice_text(check.answer).rstrip("."),
                 explanation=check.explanation,
             )
         learning.progress = progress.finish(learning.progress, module.id, choice == check.answer)
