@@ -33,6 +33,8 @@ LINKED_DETAILS = (
     "linked_balance_sheet_eur",
 )
 FREE_TEXT_ANSWERS = ("company_name", "offer_description", "need_description")
+ANSWER_ONLY = ("company_name", "offer_description")  # words in these are not other facts
+ABOUT_PARTNERS = ("need_description", "partner_type", "target_countries")
 CONTROL_INTENTS = (
     "stop",
     "skip",
@@ -74,25 +76,33 @@ class ValidateProfileForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """A "skip" answers the requested optional field before the usual extract-validate."""
-        skip_events = self._skip(dispatcher, tracker) or self._typed_answer(tracker)
+        """A typed answer or a "skip" first; otherwise the usual extract-validate."""
+        typed = self._typed_answer(tracker)
+        if typed.keys() & set(ANSWER_ONLY):
+            return await self._answer_only(typed, dispatcher, tracker, domain)
+        skip_events = self._skip(dispatcher, tracker) or [SlotSet(k, v) for k, v in typed.items()]
         tracker.add_slots(skip_events)
-        known = {slot for slot, value in tracker.slots.items() if value is not None}
-        events = skip_events + await super().run(dispatcher, tracker, domain)
-        requested = tracker.get_slot("requested_slot")
-        if requested in FREE_TEXT_ANSWERS and _answered(requested, events):
-            # A typed name or description is the answer; words in it ("Nordic Fermentation")
-            # must not overwrite facts given before.
-            events = [
-                e
-                for e in events
-                if e.get("name") not in known
-                or e.get("name") == requested
-                or e.get("name") == "requested_slot"
-            ]
-        return events
+        return skip_events + await super().run(dispatcher, tracker, domain)
 
-    def _typed_answer(self, tracker: Tracker) -> list[EventType]:
+    async def _answer_only(
+        self,
+        typed: dict[str, str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[EventType]:
+        """Validate a typed name or description alone: words in it ("Nordic Fermentation")
+        are not facts about anything else."""
+        ((slot, text),) = typed.items()
+        validated = getattr(self, f"validate_{slot}")(text, dispatcher, tracker, domain)
+        if validated.get(slot) is None and _fills_other_slots(tracker):
+            return await super().run(dispatcher, tracker, domain)  # a sentence of facts
+        events: list[EventType] = [SlotSet(name, value) for name, value in validated.items()]
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+    def _typed_answer(self, tracker: Tracker) -> dict[str, str]:
         """A typed name or description answers its question, whatever intent the NLU saw.
 
         Descriptions often sound like requests ("we look for food companies"); unless the
@@ -108,8 +118,8 @@ class ValidateProfileForm(FormValidationAction):
             and tracker.latest_action_name == "action_listen"
             and not text.startswith("/")
         ):
-            return [SlotSet(requested, text)]
-        return []
+            return {requested: text}
+        return {}
 
     def _skip(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
@@ -130,8 +140,17 @@ class ValidateProfileForm(FormValidationAction):
     def extract_country(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The home country, from a country or a region named before any "looking for"."""
-        own, _ = fields.own_and_target_countries(tracker.latest_message)
+        """The home country, from a country or a region named before any "looking for".
+
+        Once the country is known, only a country named outright changes it (a region of
+        another country is a wrong region, not a move).
+        """
+        message = tracker.latest_message
+        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
+            return {}  # countries in these answers are where partners should be
+        if tracker.get_slot("country") and not fields.named_countries(message):
+            return {}
+        own, _ = fields.own_and_target_countries(message)
         return {"country": own} if own else {}
 
     def extract_region(
@@ -145,7 +164,13 @@ class ValidateProfileForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Countries named after "looking for", other than the home country."""
-        _, targets = fields.own_and_target_countries(tracker.latest_message)
+        message = tracker.latest_message
+        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
+            mentioned = fields.named_countries(message)
+            found = [find_country(fields.code_of(e.get("value")) or "") for e in mentioned]
+            targets = [country.code for country in found if country]
+        else:
+            _, targets = fields.own_and_target_countries(message)
         home = tracker.get_slot("country")
         targets = [code for code in targets if code != home]
         return {"target_countries": targets} if targets else {}
@@ -202,9 +227,8 @@ class ValidateProfileForm(FormValidationAction):
         name = " ".join(value.split()) if isinstance(value, str) else ""
         if 2 <= len(name) <= 100 and any(ch.isalnum() for ch in name):
             return {"company_name": name}
-        if _fills_other_slots(tracker):
-            return {"company_name": None}  # a sentence of facts, not a name: ask again quietly
-        dispatcher.utter_message(response="utter_invalid_company_name")
+        if not _fills_other_slots(tracker):  # a sentence of facts is not a wrong name
+            dispatcher.utter_message(response="utter_invalid_company_name")
         return {"company_name": None}
 
     def validate_country(
@@ -421,10 +445,6 @@ def parse_count(value: Any) -> int | None:
     else:
         return None
     return int(number) if number.is_integer() else None
-
-
-def _answered(slot: str, events: list[EventType]) -> bool:
-    return any(e.get("name") == slot and e.get("value") is not None for e in events)
 
 
 def _has_entity(tracker: Tracker, kinds: tuple[str, ...]) -> bool:

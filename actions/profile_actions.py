@@ -156,10 +156,13 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Carry slots over, fill the profile from storage if needed, then listen."""
+        declared = domain.get("slots") or {}
         carried = {
             name: value
             for name, value in tracker.slots.items()
-            if value is not None and name != "requested_slot"
+            if value is not None
+            and name != "requested_slot"
+            and value != (declared.get(name) or {}).get("initial_value")
         }
         if not carried.get("profile_saved"):
             with session(store.engine()) as db:

@@ -53,6 +53,16 @@ def entities_of(message: dict[str, Any] | None, entity: str) -> list[dict[str, A
     return sorted(found, key=lambda e: e.get("start") or 0)
 
 
+def named_countries(message: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Country entities named outright, not those a region implies (same span)."""
+    region_spans = {(e.get("start"), e.get("end")) for e in entities_of(message, "region")}
+    return [
+        e
+        for e in entities_of(message, "country")
+        if (e.get("start"), e.get("end")) not in region_spans
+    ]
+
+
 def need_start(message: dict[str, Any] | None) -> int | None:
     """Where the description of what the SME seeks begins, if the message has one."""
     match = NEED_CUES.search((message or {}).get("text") or "")
@@ -79,9 +89,10 @@ def own_and_target_countries(message: dict[str, Any] | None) -> tuple[str | None
         for e in entities_of(message, "country") + entities_of(message, "region")
     ]
     for start, code in sorted(mentions):
-        if code is None:
-            continue
-        country = region_country(code) or code
+        known = find_country(code) if code else None
+        country = region_country(code or "") or (known.code if known else None)
+        if country is None:
+            continue  # not a place we know (a model's guess)
         if cue is not None and start >= cue:
             if country not in targets:
                 targets.append(country)
@@ -94,8 +105,9 @@ def own_region(message: dict[str, Any] | None) -> str | None:
     """The first region named before any "looking for"."""
     cue = need_start(message)
     for entity in entities_of(message, "region"):
-        if cue is None or (entity.get("start") or 0) < cue:
-            return code_of(entity.get("value"))
+        code = code_of(entity.get("value"))
+        if code and region_country(code) and (cue is None or (entity.get("start") or 0) < cue):
+            return code
     return None
 
 

@@ -5,6 +5,7 @@ Also: an action that raises, times out or cannot be reached gives a polite reply
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -24,13 +25,22 @@ SCRIPT = [
     "Nordic Fermentation Oy",
     "France",
     '/inform{"country": "FI"}',
+    "Tampere",
+    '/inform{"sector": "food tech"}',
     "-3",
     "35",
+    "4 million euros",
+    "/skip",
+    '/inform{"ownership": "none"}',
+    "2019",
+    "/ask_why",
+    "/skip",
+    "Testing our prototype at scale",
+    '/inform{"partner_type": "university"}',
+    "Sweden and Estonia",
     "/deny",
-    "Baltic Bytes",
-    '/inform{"country": "LT"}',
-    "12",
     "/affirm",
+    "/restart",
 ]
 FAILED_TEXT = "something went wrong on my side"
 
@@ -41,14 +51,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def action_server() -> Iterator[str]:
+@pytest.fixture
+def action_server(database_url: str) -> Iterator[str]:
     """The stock rasa-sdk action server serving our `actions` package, on loopback."""
     port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
     process = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -99,7 +111,10 @@ async def test_action_server_and_in_process_give_the_same_conversation(
     assert over_http == in_process
     texts = [e[3] for e in in_process if e[0] == "bot"]
     assert any("France is outside the Baltic Sea Region" in t for t in texts)
-    assert any("Company: Baltic Bytes" in t and "Country: Lithuania" in t for t in texts)
+    assert any("Company: Nordic Fermentation Oy" in t and "Finland" in t for t in texts)
+    assert any("profile is saved" in t for t in texts)
+    restarted = [e for e in in_process if e[0] == "slot" and e[1] == "profile_saved"]
+    assert restarted[-1][2] == "True"  # the saved profile came back after /restart
     assert not any(FAILED_TEXT in t for t in texts)
 
 

@@ -87,7 +87,7 @@ def test_load_merges_domain_files() -> None:
             "the 'or' step is not supported",
         ),
         (
-            "stories/test_first_dialogue.yml",
+            "stories/test_profile.yml",
             "  - story: wrong slot\n    steps:\n"
             "      - user: hi\n      - slot_was_set:\n          - not_a_slot: 1\n",
             "unknown slot 'not_a_slot'",
