@@ -87,8 +87,8 @@ def test_load_merges_domain_files() -> None:
             "the 'or' step is not supported",
         ),
         (
-            "stories/test_profile.yml",
-            "  - story: wrong slot\n    steps:\n"
+            "stories/extra.yml",
+            "stories:\n  - story: wrong slot\n    steps:\n"
             "      - user: hi\n      - slot_was_set:\n          - not_a_slot: 1\n",
             "unknown slot 'not_a_slot'",
         ),
