@@ -107,7 +107,6 @@ def next_module(progress: Progress, order: Iterable[str], after: str | None = No
     if after in ids:
         start = ids.index(after) + 1
         ids = ids[start:] + ids[:start]
-    closed = {
-        k for k, v in progress["modules"].items() if v.get("state") in (DONE, SKIPPED)
-    } | {after}
+    states = progress["modules"]
+    closed = {k for k, v in states.items() if v.get("state") in (DONE, SKIPPED)} | {after}
     return next((m for m in ids if m not in closed), None)
