@@ -49,7 +49,7 @@ def generate_rows(
     rules = load_rules()
     themes = spec["themes"]
     total = spec["count"] if count is None else count
-    used: set[str] = set()
+    used: dict[str, int] = {}
     for index in range(total):
         theme = themes[index % len(themes)]
         country = _weighted(rng, spec["countries"])
@@ -65,17 +65,15 @@ def _name(
     org_type: str,
     country: str,
     theme: dict[str, Any],
-    used: set[str],
+    used: dict[str, int],
 ) -> str:
     stem = rng.choice(spec["name_stems"])
     kind = rng.choice(spec["type_names"][org_type])
     topic = theme["id"].replace("_", " ").title()
     suffix = spec["countries"][country]["suffix"] if org_type in ("sme", "large_company") else ""
     base = " ".join(part for part in (stem, topic, kind, suffix) if part)
-    name, number = base, 2
-    while name in used:
-        name, number = f"{base} {number}", number + 1
-    used.add(name)
+    used[base] = used.get(base, 0) + 1
+    name = base if used[base] == 1 else f"{base} {used[base]}"
     return f"{name} (demo)"
 
 

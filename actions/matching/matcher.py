@@ -97,22 +97,37 @@ def suggest_partners(
     rules = rules or load_rules()
     pool = max(rules.candidate_limit, 5 * (offset + limit))
     hits = select_candidates(session=session, query=candidate_query(need, rules, limit=pool))
-    records = load_organisations(session=session, ids=[oid for oid, _ in hits])
-    return rank(need, records, rules)[offset : offset + limit]
+    records = load_organisations(session=session, ids=[oid for oid, _ in hits], with_terms=False)
+    return rank(need, records, rules, offset=offset, limit=limit)
 
 
 def rank(
-    need: PartnerNeed, records: Sequence[OrganisationRecord], rules: MatchingRules
+    need: PartnerNeed,
+    records: Sequence[OrganisationRecord],
+    rules: MatchingRules,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[Suggestion]:
-    """Score candidates that passed the hard filters, best first (ties by id)."""
+    """Score candidates that passed the hard filters, best first (ties by id).
+
+    Only the suggestions in `offset:offset+limit` are explained, the costly part.
+    """
     query = text.terms(need.need_description)
     documents = [_document(record) for record in records]
     idf = text.idf_weights(query, [set(doc) for doc in documents])
-    scored = [
-        _suggest(need, record, doc, query, idf, rules)
-        for record, doc in zip(records, documents, strict=True)
+    scored = sorted(
+        (
+            (_components(need, record, set(doc), query, idf, rules), record, doc)
+            for record, doc in zip(records, documents, strict=True)
+        ),
+        key=lambda item: (-item[0][0], item[1].organisation.id or 0),
+    )
+    end = None if limit is None else offset + limit
+    return [
+        _suggest(need, record, doc, query, score, components, rules)
+        for (score, components), record, doc in scored[offset:end]
     ]
-    return sorted(scored, key=lambda s: (-s.score, s.id))
 
 
 def _document(record: OrganisationRecord) -> dict[str, str]:
@@ -127,18 +142,18 @@ def _document(record: OrganisationRecord) -> dict[str, str]:
     return found
 
 
-def _suggest(
+def _components(
     need: PartnerNeed,
     record: OrganisationRecord,
-    doc: dict[str, str],
+    doc: set[str],
     query: list[str],
     idf: dict[str, float],
     rules: MatchingRules,
-) -> Suggestion:
+) -> tuple[float, dict[str, float]]:
+    """The weighted score and each criterion's fit (0..1)."""
     org = record.organisation
-    assert org.id is not None
     components = {
-        "text": text.coverage(query, set(doc), idf),
+        "text": text.coverage(query, doc, idf),
         "s3_field": _s3_fit(need, record, rules),
         "partner_type": _type_fit(need, org.org_type, rules),
         "stage": _stage_fit(need, org.stage, rules),
@@ -146,6 +161,20 @@ def _suggest(
         "priority_bonus": float(bool(rules.priority_fields & set(record.s3_fields))),
     }
     score = sum(rules.weights[name] * value for name, value in components.items())
+    return round(score, 4), {name: round(value, 4) for name, value in components.items()}
+
+
+def _suggest(
+    need: PartnerNeed,
+    record: OrganisationRecord,
+    doc: dict[str, str],
+    query: list[str],
+    score: float,
+    components: dict[str, float],
+    rules: MatchingRules,
+) -> Suggestion:
+    org = record.organisation
+    assert org.id is not None
     shared = tuple(dict.fromkeys(doc[t] for t in query if t in doc))
     return Suggestion(
         id=org.id,
@@ -159,8 +188,8 @@ def _suggest(
         title=org.title,
         website=org.website,
         is_demo=org.is_demo,
-        score=round(score, 4),
-        components={name: round(value, 4) for name, value in components.items()},
+        score=score,
+        components=components,
         shared_keywords=shared,
         reasons=explain(
             need, record, components, shared, partnership_types_for(need, rules), rules

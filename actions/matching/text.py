@@ -6,10 +6,11 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 #: Most search terms a profile gets in the keyword index.
-MAX_PROFILE_TERMS = 12
+MAX_PROFILE_TERMS = 8
 #: Most terms of a need sent to the keyword index.
 MAX_QUERY_TERMS = 24
 
@@ -30,6 +31,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light English stemmer: plural endings only, so terms stay readable."""
     if len(word) > 4 and word.endswith("ies"):

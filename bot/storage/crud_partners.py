@@ -7,12 +7,11 @@ owns tokenisation); this module stores and queries them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Integer, case, delete, exists, func, insert, literal, select, union_all
+from sqlalchemy import Integer, case, delete, exists, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col
@@ -147,44 +146,43 @@ def count_organisations(*, session: Session, is_demo: bool | None = None) -> int
     return int(session.execute(statement).scalar_one())
 
 
-def load_organisations(*, session: Session, ids: Sequence[int]) -> list[OrganisationRecord]:
+def load_organisations(
+    *, session: Session, ids: Sequence[int], with_terms: bool = True
+) -> list[OrganisationRecord]:
     """The organisations with these ids and their lists, in the order of `ids`.
 
     Args:
         session: The database session.
         ids: Organisation ids; unknown ids are skipped.
+        with_terms: Also read the search terms (the matcher does not need them).
 
     Returns:
         One record per found id.
     """
     found: dict[int, Organisation] = {}
-    lists: dict[str, dict[int, list[str]]] = {
-        "s3": defaultdict(list),
-        "pt": defaultdict(list),
-        "kw": defaultdict(list),
-    }
+    lists: dict[str, dict[int, list[str]]] = {"s3": {}, "pt": {}, "kw": {}}
+    tables = [("s3", _S3, _S3.c.s3_field), ("pt", _PARTNERSHIP, _PARTNERSHIP.c.partnership_type)]
+    if with_terms:
+        tables.append(("kw", _KEYWORD, _KEYWORD.c.keyword))
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         statement = select(Organisation).where(col(Organisation.id).in_(chunk))
         found.update({org.id: org for org in session.scalars(statement) if org.id is not None})
-        for key, table, column in (
-            ("s3", _S3, _S3.c.s3_field),
-            ("pt", _PARTNERSHIP, _PARTNERSHIP.c.partnership_type),
-            ("kw", _KEYWORD, _KEYWORD.c.keyword),
-        ):
+        for kind, table, column in tables:
             rows = session.execute(
-                select(table.c.organisation_id, column)
-                .where(table.c.organisation_id.in_(chunk))
-                .order_by(table.c.organisation_id, column)
+                select(table.c.organisation_id, column).where(table.c.organisation_id.in_(chunk))
             )
             for oid, value in rows:
-                lists[key][oid].append(value)
+                lists[kind].setdefault(oid, []).append(value)
+    for values in lists.values():
+        for items in values.values():
+            items.sort()
     return [
         OrganisationRecord(
             organisation=found[oid],
-            s3_fields=tuple(lists["s3"][oid]),
-            partnership_types=tuple(lists["pt"][oid]),
-            search_terms=tuple(lists["kw"][oid]),
+            s3_fields=tuple(lists["s3"].get(oid, ())),
+            partnership_types=tuple(lists["pt"].get(oid, ())),
+            search_terms=tuple(lists["kw"].get(oid, ())),
         )
         for oid in ids
         if oid in found
@@ -239,48 +237,63 @@ def _bonus(query: CandidateQuery) -> Any:
     return bonus
 
 
-def candidate_statements(query: CandidateQuery) -> tuple[Any | None, Any]:
-    """The two bounded SELECTs of a candidate search.
+def _s3_match(query: CandidateQuery) -> Any:
+    """Whether the organisation works in one of the query's S3 fields."""
+    return exists().where(_S3.c.organisation_id == _ORG.c.id, _S3.c.s3_field.in_(query.s3_fields))
 
-    The first is driven by the keyword and S3 indexes: organisations sharing a search term
-    or an S3 field, ranked by a cheap pre-score. The second tops the set up with other
-    organisations passing the hard filters, when the first finds fewer than `limit`.
+
+def candidate_statements(query: CandidateQuery) -> list[Any]:
+    """The bounded SELECTs of a candidate search, most telling first.
+
+    1. driven by the keyword index: organisations sharing search terms with the need, scored
+       by shared terms, S3 field and the row-level bonus;
+    2. driven by the S3 field index: organisations in one of the need's S3 fields;
+    3. any organisation passing the hard filters, by the row-level bonus alone.
+
+    Each has the hard filters and a LIMIT; the caller runs them in turn until it has enough.
     """
-    hit_parts = []
+    statements = []
     if query.terms:
-        hit_parts.append(
-            select(_KEYWORD.c.organisation_id.label("oid"), literal(KEYWORD_HIT).label("w")).where(
+        hits = (
+            select(_KEYWORD.c.organisation_id.label("oid"), func.count().label("n"))
+            .where(
                 _KEYWORD.c.keyword.in_(query.terms),
                 _KEYWORD.c.profile_type.in_(query.profile_types),
             )
+            .group_by(_KEYWORD.c.organisation_id)
+            .subquery("hits")
         )
-    if query.s3_fields:
-        hit_parts.append(
-            select(_S3.c.organisation_id.label("oid"), literal(S3_HIT).label("w")).where(
-                _S3.c.s3_field.in_(query.s3_fields),
-                _S3.c.profile_type.in_(query.profile_types),
-            )
-        )
-    by_hits = None
-    if hit_parts:
-        hits = union_all(*hit_parts).subquery("hits")
-        cheap = (func.sum(hits.c.w) + _bonus(query)).label("cheap")
-        by_hits = (
+        s3_bonus = case((_s3_match(query), S3_HIT), else_=0) if query.s3_fields else literal(0)
+        cheap = (hits.c.n * KEYWORD_HIT + s3_bonus + _bonus(query)).label("cheap")
+        statements.append(
             select(_ORG.c.id, cheap)
             .select_from(hits.join(_ORG, _ORG.c.id == hits.c.oid))
             .where(*_filters(query))
-            .group_by(_ORG.c.id, _ORG.c.org_type, _ORG.c.country)
+            .order_by(cheap.desc(), _ORG.c.id)
+            .limit(query.limit)
+        )
+    if query.s3_fields:
+        cheap = (literal(S3_HIT, Integer) + _bonus(query)).label("cheap")
+        statements.append(
+            select(_ORG.c.id, cheap)
+            .select_from(_S3.join(_ORG, _ORG.c.id == _S3.c.organisation_id))
+            .where(
+                _S3.c.s3_field.in_(query.s3_fields),
+                _S3.c.profile_type.in_(query.profile_types),
+                *_filters(query),
+            )
+            .distinct()
             .order_by(cheap.desc(), _ORG.c.id)
             .limit(query.limit)
         )
     cheap = _bonus(query).label("cheap")
-    top_up = (
+    statements.append(
         select(_ORG.c.id, cheap)
         .where(*_filters(query))
         .order_by(cheap.desc(), _ORG.c.id)
         .limit(query.limit)
     )
-    return by_hits, top_up
+    return statements
 
 
 def select_candidates(*, session: Session, query: CandidateQuery) -> list[tuple[int, int]]:
@@ -295,16 +308,16 @@ def select_candidates(*, session: Session, query: CandidateQuery) -> list[tuple[
     """
     if not query.profile_types or not query.partnership_types or query.limit <= 0:
         return []
-    by_hits, top_up = candidate_statements(query)
     found: list[tuple[int, int]] = []
-    if by_hits is not None:
-        found = [(int(oid), int(score)) for oid, score in session.execute(by_hits)]
-    if len(found) < query.limit:
-        seen = tuple(oid for oid, _ in found)
-        rest = CandidateQuery(
-            **{**query.__dict__, "limit": query.limit - len(found), "exclude_ids": seen}
+    for stage in range(len(candidate_statements(query))):
+        if len(found) >= query.limit:
+            break
+        rest = replace(
+            query,
+            limit=query.limit - len(found),
+            exclude_ids=query.exclude_ids + tuple(oid for oid, _ in found),
         )
-        _, statement = candidate_statements(rest)
+        statement = candidate_statements(rest)[stage]
         found += [(int(oid), int(score)) for oid, score in session.execute(statement)]
     return found
 
