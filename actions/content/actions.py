@@ -27,6 +27,7 @@ from actions.content.retrieval import index_for
 PROGRESS_SLOT = "learning_progress"
 STEP_ACTIONS = ("action_show_module_step", "action_resume_learning")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_LETTER = re.compile(r"(?<![\w'])([abcABC])(?![\w'])")
 Button = dict[str, str]
 
 
@@ -273,7 +274,10 @@ class ActionCheckAnswer(Action):
         if module is None or where is None or where[1] < len(learning.steps(module)):
             learning.show_menu("utter_no_check_waiting")
             return [*learning.events(), SlotSet("check_choice", None)]
-        choice = (learning.latest_entity("check_choice") or "").strip().lower()[:1]
+        choice = learning.latest_entity("check_choice") or _letter_in(
+            str(tracker.latest_message.get("text") or "")
+        )
+        choice = (choice or "").strip().lower()[:1]
         if choice not in CHOICE_LETTERS:
             learning.show(module, where[1])
             return learning.events()
@@ -331,6 +335,12 @@ class ActionAnswerQuestion(Action):
             step_text=module.steps[hit.passage.step].text,
         )
         return []
+
+
+def _letter_in(text: str) -> str | None:
+    """The one choice letter a typed answer names ("I think it's b"), if exactly one."""
+    letters = {m.lower() for m in _LETTER.findall(text)}
+    return letters.pop() if len(letters) == 1 else None
 
 
 def _start_payload(module_id: str, step: int | None = None) -> str:

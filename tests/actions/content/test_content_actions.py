@@ -232,3 +232,14 @@ async def test_answer_question_off_topic_offers_a_person() -> None:
 async def test_answer_question_button_asks_for_the_question() -> None:
     result = await _run("action_answer_question", intent="ask_question")
     assert _named(result) == ["utter_ask_your_question"]
+
+
+async def test_check_answer_typed_without_entity_reads_the_letter() -> None:
+    at_check = progress.go_to(progress.empty(), "s3_poland", 3, 3)
+    result = await _run(
+        "action_check_answer",
+        intent="answer_check",
+        text="I think it's c",
+        slots={"learning_progress": at_check},
+    )
+    assert _named(result) == ["utter_check_right", "text"]
