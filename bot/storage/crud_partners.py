@@ -373,3 +373,23 @@ def list_introduction_requests(*, session: Session, sender_id: str) -> list[Intr
         .order_by(col(IntroductionRequest.id))
     )
     return list(session.scalars(statement))
+
+
+def delete_partner_data_of_sender(*, session: Session, sender_id: str) -> int:
+    """Erase a sender's introduction requests and self-listed organisations; the row count.
+
+    Args:
+        session: The database session.
+        sender_id: The conversation's sender id.
+
+    Returns:
+        How many introduction requests and organisations were deleted.
+    """
+    listed = list(session.scalars(select(_ORG.c.id).where(_ORG.c.listed_by_sender_id == sender_id)))
+    deleted = session.execute(delete(_INTRODUCTION).where(_INTRODUCTION.c.sender_id == sender_id))
+    count = int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+    if listed:
+        for table in (_S3, _PARTNERSHIP, _KEYWORD, _INTRODUCTION):
+            session.execute(delete(table).where(table.c.organisation_id.in_(listed)))
+        count += int(session.execute(delete(_ORG).where(_ORG.c.id.in_(listed))).rowcount or 0)  # type: ignore[attr-defined]
+    return count

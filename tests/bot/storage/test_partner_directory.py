@@ -17,6 +17,7 @@ from bot.storage.crud_partners import (
     CandidateQuery,
     count_organisations,
     create_introduction_request,
+    delete_partner_data_of_sender,
     get_organisation_by_ref,
     list_introduction_requests,
     load_organisations,
@@ -176,3 +177,16 @@ def test_introduction_request_is_stored_once(engine: Engine) -> None:
         assert len(list_introduction_requests(session=db, sender_id="u1")) == 1
         with pytest.raises(NotFoundError):
             create_introduction_request(session=db, sender_id="u1", organisation_id=10**9)
+
+
+def test_delete_partner_data_of_sender_erases_requests_and_listing(engine: Engine) -> None:
+    with session(engine) as db:
+        listing = _org("SME-1", country="FI", is_demo=False, listed_by_sender_id="u9")
+        upsert_organisations(session=db, organisations=[_org("A"), listing])
+        other = get_organisation_by_ref(session=db, ref="A")
+        assert other is not None and other.id is not None
+        create_introduction_request(session=db, sender_id="u9", organisation_id=other.id)
+        assert delete_partner_data_of_sender(session=db, sender_id="u9") == 2
+        assert get_organisation_by_ref(session=db, ref="SME-1") is None
+        assert get_organisation_by_ref(session=db, ref="A") is not None
+        assert list_introduction_requests(session=db, sender_id="u9") == []
