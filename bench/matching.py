@@ -172,11 +172,15 @@ def fill(url: str, count: int) -> dict[str, Any]:
                         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
                     )
         raw.commit()
-        cursor.execute("ANALYZE")
-        raw.commit()
+        if not postgres:
+            cursor.execute("ANALYZE")
+            raw.commit()
     finally:
         raw.close()
-        engine.dispose()
+    if postgres:  # as autovacuum would: statistics and the visibility map
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
     return {"load_s": round(time.perf_counter() - started, 1), "rss_mb": _peak_rss_mb()}
 
 

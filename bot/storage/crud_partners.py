@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Integer, case, delete, exists, func, insert, literal, select
+from sqlalchemy import Integer, case, delete, func, insert, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col
@@ -210,16 +210,23 @@ def get_organisation_by_ref(*, session: Session, ref: str) -> Organisation | Non
     return session.scalars(statement).first()
 
 
-def _filters(query: CandidateQuery) -> list[Any]:
-    """The hard filters as SQL conditions on `organisation`."""
-    conditions: list[Any] = [_ORG.c.profile_type.in_(query.profile_types)]
+def _filters(query: CandidateQuery, *, by_profile_type: bool = True) -> list[Any]:
+    """The hard filters as SQL conditions on `organisation`.
+
+    `by_profile_type=False` leaves out the profile type, for statements driven by an index
+    that already holds it: on PostgreSQL the condition would tempt the planner into scanning
+    every organisation of that type instead of probing the few hits by primary key.
+    """
+    conditions: list[Any] = (
+        [_ORG.c.profile_type.in_(query.profile_types)] if by_profile_type else []
+    )
     if query.exclude_country:
         conditions.append(_ORG.c.country != query.exclude_country)
     if query.org_types:
         conditions.append(_ORG.c.org_type.in_(query.org_types))
     if query.exclude_ids:
         conditions.append(_ORG.c.id.not_in(query.exclude_ids))
-    shared_partnership = exists().where(
+    shared_partnership = _probe(
         _PARTNERSHIP.c.organisation_id == _ORG.c.id,
         _PARTNERSHIP.c.partnership_type.in_(query.partnership_types),
     )
@@ -237,9 +244,22 @@ def _bonus(query: CandidateQuery) -> Any:
     return bonus
 
 
+def _probe(*conditions: Any) -> Any:
+    """Whether a correlated row exists, checked row by row through an index.
+
+    Written as a scalar subquery with LIMIT 1 rather than EXISTS: PostgreSQL turns EXISTS into
+    a hash semi-join over the whole link table when it overestimates the outer rows, which at
+    100k organisations costs more than probing the few candidates one by one.
+    """
+    return select(literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
+
+
 def _s3_match(query: CandidateQuery) -> Any:
     """Whether the organisation works in one of the query's S3 fields."""
-    return exists().where(_S3.c.organisation_id == _ORG.c.id, _S3.c.s3_field.in_(query.s3_fields))
+    return _probe(
+        _S3.c.organisation_id == _ORG.c.id,
+        _S3.c.s3_field.in_(query.s3_fields),
+    )
 
 
 def candidate_statements(query: CandidateQuery) -> list[Any]:
@@ -268,7 +288,7 @@ def candidate_statements(query: CandidateQuery) -> list[Any]:
         statements.append(
             select(_ORG.c.id, cheap)
             .select_from(hits.join(_ORG, _ORG.c.id == hits.c.oid))
-            .where(*_filters(query))
+            .where(*_filters(query, by_profile_type=False))
             .order_by(cheap.desc(), _ORG.c.id)
             .limit(query.limit)
         )
@@ -280,7 +300,7 @@ def candidate_statements(query: CandidateQuery) -> list[Any]:
             .where(
                 _S3.c.s3_field.in_(query.s3_fields),
                 _S3.c.profile_type.in_(query.profile_types),
-                *_filters(query),
+                *_filters(query, by_profile_type=False),
             )
             .distinct()
             .order_by(cheap.desc(), _ORG.c.id)
@@ -308,6 +328,10 @@ def select_candidates(*, session: Session, query: CandidateQuery) -> list[tuple[
     """
     if not query.profile_types or not query.partnership_types or query.limit <= 0:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        # These short queries look costly to the planner; compiling them (JIT) takes longer
+        # than running them.
+        session.execute(text("SET LOCAL jit = off"))
     found: list[tuple[int, int]] = []
     for stage in range(len(candidate_statements(query))):
         if len(found) >= query.limit:
