@@ -28,6 +28,10 @@ from bot.storage.models_partners import OrganisationCreate
 
 PAGE = 3
 MAX_SHOWN = 30  # "show more" stops after this many suggestions
+#: The reasons a chat message names (the direction is the same for all; demo has its mark).
+CHAT_REASONS = frozenset(
+    {"keywords", "s3_same", "s3_complementary", "partnership", "target_country", "country"}
+)
 
 
 def directory() -> Engine:
@@ -81,7 +85,11 @@ def _send(
             partner_title=suggestion.title,
             country_name=country.name(language) if country else suggestion.country,
             score_percent=round(suggestion.score * 100),
-            reasons=" ".join(suggestion.reasons),
+            reasons=" ".join(
+                sentence
+                for code, sentence in zip(suggestion.reason_codes, suggestion.reasons, strict=True)
+                if code in CHAT_REASONS
+            ),
             demo_mark=" [demo]" if suggestion.is_demo else "",
         )
     if any(s.is_demo for s in suggestions):

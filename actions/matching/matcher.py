@@ -48,6 +48,7 @@ class Suggestion:
     components: dict[str, float]
     shared_keywords: tuple[str, ...]
     reasons: tuple[str, ...]
+    reason_codes: tuple[str, ...]
 
 
 def partnership_types_for(need: PartnerNeed, rules: MatchingRules) -> tuple[str, ...]:
@@ -176,6 +177,7 @@ def _suggest(
     org = record.organisation
     assert org.id is not None
     shared = tuple(dict.fromkeys(doc[t] for t in query if t in doc))
+    why = explain(need, record, components, shared, partnership_types_for(need, rules), rules)
     return Suggestion(
         id=org.id,
         ref=org.ref,
@@ -191,9 +193,8 @@ def _suggest(
         score=score,
         components=components,
         shared_keywords=shared,
-        reasons=explain(
-            need, record, components, shared, partnership_types_for(need, rules), rules
-        ),
+        reasons=tuple(sentence for _, sentence in why),
+        reason_codes=tuple(code for code, _ in why),
     )
 
 
