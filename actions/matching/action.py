@@ -90,7 +90,7 @@ def _send(
                 for code, sentence in zip(suggestion.reason_codes, suggestion.reasons, strict=True)
                 if code in CHAT_REASONS
             ),
-            demo_mark=" [demo]" if suggestion.is_demo else "",
+            demo_mark=" (demo)" if suggestion.is_demo and "(demo)" not in suggestion.name else "",
         )
     if any(s.is_demo for s in suggestions):
         dispatcher.utter_message(response="utter_partner_demo_note")

@@ -44,7 +44,10 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[tuple[str, str]]:
-    """(term, original word) pairs of a text, stop words and one- or two-letter words left out."""
+    """(term, word it came from) pairs; stop words and one- or two-letter words left out.
+
+    A hyphenated word gives a term per part, each shown as the whole word ("omega-3").
+    """
     folded = unicodedata.normalize("NFKC", text).casefold()
     pairs = []
     for match in _WORD.finditer(folded):
@@ -52,7 +55,7 @@ def words(text: str) -> list[tuple[str, str]]:
         for part in word.split("-") if "-" in word else [word]:
             if len(part) < 3 or part in STOP_WORDS or part.isdigit():
                 continue
-            pairs.append((_stem(part)[:64], part))
+            pairs.append((_stem(part)[:64], word))
     return pairs
 
 

@@ -110,7 +110,8 @@ async def test_suggest_partners_sends_top_three_with_reasons() -> None:
     assert [s["rank"] for s in suggestions] == [1, 2, 3]
     for s in suggestions:
         assert s["country_name"] != "Finland"
-        assert "Shared keywords" in s["reasons"] and s["demo_mark"] == " [demo]"
+        assert "Shared keywords" in s["reasons"] and "omega-3" in s["reasons"]
+        assert s["demo_mark"] == ""  # the name already says it
         assert s["partner_name"].endswith("(demo)")
     assert _responses(result)[-2:] == ["utter_partner_demo_note", "utter_partner_next_step"]
     slots = _slots(result)
