@@ -190,3 +190,22 @@ def test_delete_partner_data_of_sender_erases_requests_and_listing(engine: Engin
         assert get_organisation_by_ref(session=db, ref="SME-1") is None
         assert get_organisation_by_ref(session=db, ref="A") is not None
         assert list_introduction_requests(session=db, sender_id="u9") == []
+
+
+def test_import_command_reports_bad_rows_and_exports(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from actions.matching import commands
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW.replace('T-1,', 'T-2,').replace(',TO,', ',XO,')}\n"
+    )
+    assert commands.import_file(database_url, bad) == 1
+    assert "line 3: profile_type:" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_text(f"{HEADER}\n{GOOD_ROW}\n")
+    assert commands.import_file(database_url, good) == 0
+    out = tmp_path / "out.csv"
+    assert commands.export_file(database_url, out) == 0
+    assert out.read_text() == good.read_text()
