@@ -44,6 +44,7 @@ PROFILE_SLOTS = (
     "related_to_provider",
     "vouchers_last_12_months",
 )
+VOUCHER_FORM = "voucher_form"  # asks the missing facts it knows (data/domain/voucher.yml)
 MAX_REASONS = 5  # failed first, then unknown; the rest is summed up in one line
 # The profile form asks about one other enterprise: `ownership_links` says how it is tied
 # (none, partner or linked) and these slots hold its share and figures.
@@ -106,6 +107,10 @@ class ActionCheckVoucherEligibility(Action):
         scheme = load_scheme(vouchers_dir())
         profile = profile_from_slots(tracker)
         result = evaluate(profile, scheme, language=language)
+        askable = _askable(result, domain, tracker)
+        if askable:  # ask first (voucher_form), answer in full afterwards
+            dispatcher.utter_message(response="utter_voucher_asks_first")
+            return [SlotSet("missing_facts", askable)]
         dispatcher.utter_message(
             response="utter_voucher_demo_note",
             scheme_name=result.scheme_name,
@@ -121,10 +126,16 @@ class ActionCheckVoucherEligibility(Action):
                 own_share_eur=format_number(profile.eligible_cost_eur - result.voucher_eur),
             )
         _send_next_steps(dispatcher, profile.country, language)
-        if result.verdict == "needs_info":
-            missing = list(dict.fromkeys(slot_of_fact(fact) for fact in result.missing))
-            return [SlotSet("missing_facts", missing)]
         return [SlotSet("missing_facts", None)]
+
+
+def _askable(result: EligibilityResult, domain: DomainDict, tracker: Tracker) -> list[str]:
+    """Missing facts the voucher form can ask, unless it has just asked them."""
+    if result.verdict != "needs_info" or tracker.latest_action_name == VOUCHER_FORM:
+        return []
+    form_slots = (domain.get("forms") or {}).get(VOUCHER_FORM, {}).get("required_slots", [])
+    missing = dict.fromkeys(slot_of_fact(fact) for fact in result.missing)
+    return [slot for slot in missing if slot in form_slots]
 
 
 def _send_verdict(

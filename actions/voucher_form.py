@@ -1,0 +1,102 @@
+"""The voucher form: asks exactly the facts the voucher check found missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import profile_fields as fields
+from actions.countries import find_country
+from actions.profile import parse_count
+
+
+class ValidateVoucherForm(FormValidationAction):
+    """Owns which voucher facts to ask (the missing ones) and their checks."""
+
+    def name(self) -> str:
+        """The validation action of `voucher_form`."""
+        return "validate_voucher_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Only the facts the last check reported missing, in the form's order."""
+        missing = set(tracker.get_slot("missing_facts") or [])
+        return [slot for slot in domain_slots if slot in missing]
+
+    def validate_eligible_cost_eur(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An amount in euros above zero."""
+        amount = fields.amount_eur(value)
+        if amount is None or not 0 < amount <= 1e9:
+            dispatcher.utter_message(response="utter_invalid_cost")
+            return {"eligible_cost_eur": None}
+        return {"eligible_cost_eur": round(amount, 2)}
+
+    def validate_provider_country(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A known country, as its ISO code (the check says whether it is allowed)."""
+        country = find_country(value) if isinstance(value, str) else None
+        if country is None:
+            dispatcher.utter_message(response="utter_invalid_provider_country")
+            return {"provider_country": None}
+        return {"provider_country": country.code}
+
+    def validate_vouchers_last_12_months(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A whole number from 0 to 100."""
+        count = parse_count(value)
+        if count is None or not 0 <= count <= 100:
+            dispatcher.utter_message(response="utter_invalid_voucher_count")
+            return {"vouchers_last_12_months": None}
+        return {"vouchers_last_12_months": count}
+
+
+def _yes_no(slot: str, value: Any) -> dict[str, Any]:
+    return {slot: value if isinstance(value, bool) else None}
+
+
+def _validate_bool(slot: str):  # type: ignore[no-untyped-def]
+    def validate(
+        self: ValidateVoucherForm,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return _yes_no(slot, value)
+
+    validate.__doc__ = f"A yes or no for {slot}."
+    return validate
+
+
+for _slot in ("has_business_plan", "in_difficulty", "tax_arrears", "related_to_provider"):
+    setattr(ValidateVoucherForm, f"validate_{_slot}", _validate_bool(_slot))
+
+
+def _validate_choice(slot: str):  # type: ignore[no-untyped-def]
+    def validate(
+        self: ValidateVoucherForm,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return {slot: value if isinstance(value, str) and value.isidentifier() else None}
+
+    validate.__doc__ = f"A key from the buttons for {slot}."
+    return validate
+
+
+for _slot in ("service_type", "provider_type"):
+    setattr(ValidateVoucherForm, f"validate_{_slot}", _validate_choice(_slot))
