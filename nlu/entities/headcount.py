@@ -41,6 +41,12 @@ _PATTERNS = [
     rf"{_NUM}\s+of\s+us\b",
 ]
 _REGEXES = [re.compile(p, re.IGNORECASE) for p in _PATTERNS]
+# Every pattern needs one of these words: texts without any are skipped cheaply.
+_HINT = re.compile(
+    r"employ|staff|people|person|worker|fte|equivalent|member|colleague|heads|engineer|"
+    r"developer|researcher|specialist|strong|team|crew|of us|-man|headcount|workforce",
+    re.IGNORECASE,
+)
 
 
 def find_headcounts(text: str, extractor: str = "HeadcountExtractor") -> list[Entity]:
@@ -54,6 +60,8 @@ def find_headcounts(text: str, extractor: str = "HeadcountExtractor") -> list[En
         Non-overlapping ``headcount`` entities, longest first at each place, in text order.
     """
     candidates: list[Entity] = []
+    if not _HINT.search(text):
+        return candidates
     for regex in _REGEXES:
         for match in regex.finditer(text):
             entity = _entity(match, text, extractor)

@@ -19,6 +19,8 @@ from nlu.entities.text import Entity, fold, make_entity
 
 _SKIPPED = frozenset({"-", "–", "—", "/", "‐"})
 FUZZY_MIN_LETTERS = 6
+_FOLDED_KEY = "s3_folded_tokens"
+FUZZY_MAX_LETTERS = 30
 
 
 def _deletes(word: str) -> set[str]:
@@ -45,6 +47,20 @@ def within_one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _folded_tokens(doc: Doc) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """(text, start, end) and folded text of the doc's word tokens, cached on the doc."""
+    cached = doc.user_data.get(_FOLDED_KEY)
+    if cached is None or cached[0] != len(doc):
+        tokens = [
+            (t.text, t.idx, t.idx + len(t.text))
+            for t in doc
+            if t.text not in _SKIPPED and not t.is_space
+        ]
+        cached = (len(doc), tokens, [fold(text) for text, _, _ in tokens])
+        doc.user_data[_FOLDED_KEY] = cached
+    return cached[1], cached[2]
+
+
 class LexiconEntities(EntityNormaliser):
     """Owns a phrase vocabulary and the targets it maps to, serialised with the model.
 
@@ -68,6 +84,7 @@ class LexiconEntities(EntityNormaliser):
             if fuzzy and len(key) == 1 and len(key[0]) >= FUZZY_MIN_LETTERS and key[0].isalpha():
                 for variant in _deletes(key[0]) | {key[0]}:
                     self._fuzzy.setdefault(variant, set()).add(key[0])
+        self._firsts = {key[0] for key in self._index}
         self._exclude = {fold(w) for w in self.data.get("fuzzy_exclude", [])}
         self._capitalised = {fold(w) for w in self.data.get("capitalised_only", [])}
 
@@ -75,8 +92,8 @@ class LexiconEntities(EntityNormaliser):
         return tuple(fold(t.text) for t in self.nlp.make_doc(phrase) if t.text not in _SKIPPED)
 
     def find(self, doc: Doc) -> list[Entity]:
-        tokens = [t for t in doc if t.text not in _SKIPPED and not t.is_space]
-        folded = [fold(t.text) for t in tokens]
+        text = doc.text  # Doc.text joins all tokens: read it once
+        tokens, folded = _folded_tokens(doc)
         entities: list[Entity] = []
         i = 0
         while i < len(tokens):
@@ -84,29 +101,33 @@ class LexiconEntities(EntityNormaliser):
             if target is None:
                 i += 1
                 continue
-            start, end = tokens[i].idx, tokens[i + length - 1].idx + len(tokens[i + length - 1])
+            start, end = tokens[i][1], tokens[i + length - 1][2]
             spec = self.data["targets"][target]
             extra = {"fuzzy": True} if via == "fuzzy" else {}
             entities.append(
                 make_entity(
-                    spec["entity"], start, end, spec["value"], doc.text, self.extractor, **extra
+                    spec["entity"], start, end, spec["value"], text, self.extractor, **extra
                 )
             )
             i += length
         return entities
 
     def _match_at(
-        self, folded: list[str], tokens: list[Any], i: int
+        self, folded: list[str], tokens: list[tuple[str, int, int]], i: int
     ) -> tuple[int, str | None, str]:
-        for length in range(min(self._max_len, len(folded) - i), 0, -1):
-            key = tuple(folded[i : i + length])
-            target = self._index.get(key)
-            if target is not None:
-                if length == 1 and key[0] in self._capitalised and not tokens[i].text[:1].isupper():
+        word = folded[i]
+        if word in self._firsts:
+            for length in range(min(self._max_len, len(folded) - i), 0, -1):
+                key = tuple(folded[i : i + length])
+                target = self._index.get(key)
+                if target is None:
+                    continue
+                if length == 1 and word in self._capitalised and not tokens[i][0][:1].isupper():
                     continue
                 return length, target, "exact"
-        word = folded[i]
-        if len(word) >= FUZZY_MIN_LETTERS and word.isalpha() and word not in self._exclude:
+        if word in self._capitalised or word in self._exclude or not self._fuzzy:
+            return 0, None, ""
+        if FUZZY_MIN_LETTERS <= len(word) <= FUZZY_MAX_LETTERS and word.isalpha():
             target = self._fuzzy_target(word)
             if target is not None:
                 return 1, target, "fuzzy"

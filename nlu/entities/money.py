@@ -50,6 +50,8 @@ _CODES = {
     "zł": "PLN", "złoty": "PLN", "złotych": "PLN", "zloty": "PLN", "zlotys": "PLN",
     "zlotych": "PLN",
 }  # fmt: skip
+# Every pattern needs a currency: texts without one are skipped cheaply.
+_HINT = re.compile(r"eur|€|sek|nok|dkk|pln|usd|gbp|chf|isk|kr|z[łl]|dollar|pound|\$|£", re.I)
 _DANISH = re.compile(r"\b(?:danish|denmark|danmark|dkk|mio\.?)\b|\bdanske\b", re.IGNORECASE)
 _NORWEGIAN = re.compile(r"\b(?:norway|norwegian|norge|nok)\b", re.IGNORECASE)
 
@@ -67,6 +69,8 @@ def find_money(text: str, rates: dict[str, Any], extractor: str = "MoneyExtracto
         "amount", "rate", "rate_date"}``, in text order.
     """
     candidates: list[Entity] = []
+    if not _HINT.search(text):
+        return candidates
     for regex in (_BEFORE, _AFTER, _TKR):
         for match in regex.finditer(text):
             entity = _entity(match, text, rates, extractor)

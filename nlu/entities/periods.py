@@ -44,6 +44,8 @@ _FIXED_MONTHS = {
     "a couple of years": 24, "a couple of months": 2, "a decade": 120, "one decade": 120,
     "two decades": 240,
 }  # fmt: skip
+# Durations need a unit word: texts without one are skipped cheaply.
+_HINT = re.compile(r"year|yr|month|mo|week|decade", re.IGNORECASE)
 _MONTHS_PER = {"y": 12.0, "m": 1.0, "w": 12 / 52}
 
 
@@ -62,6 +64,8 @@ def find_years(text: str, extractor: str = "PeriodExtractor") -> list[Entity]:
 def find_durations(text: str, extractor: str = "PeriodExtractor") -> list[Entity]:
     """Durations in ``text``, as whole months (weeks are rounded; under a month is skipped)."""
     candidates: list[Entity] = []
+    if not _HINT.search(text):
+        return candidates
     for regex in _DURATIONS:
         for match in regex.finditer(text):
             number = 1.0 if match.groupdict().get("span") else parse_number(match.group("num"))

@@ -9,6 +9,8 @@ adds the country of each region the user named, unless that country was named to
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,6 +18,9 @@ from nlu.components import ENTITIES_ATTR, JsonDataComponent
 from nlu.entities.base import found_entities, logger
 from nlu.entities.text import Entity
 
+# More entities than this in one message are dropped (the earliest are kept), which also
+# bounds the work of the entity merger on very long texts.
+MAX_ENTITIES = 500
 QUANTITIES = frozenset({"headcount", "money", "year", "duration"})
 # Words of a company name ("Nordic Fermentation Oy", "Hamburg Hydrogen GmbH") are not
 # statements of sector, place or partner type: a longer NER company name wins over them.
@@ -69,12 +74,8 @@ def resolve_entities(
         and not (e["entity"] in LEXICAL and _inside_name(e, names or []))
     ]
     others = [e for e in entities if e.get("extractor") not in NORMALISER_EXTRACTORS]
-    quantities = [e for e in ours if e["entity"] in QUANTITIES]
-    others = [
-        e
-        for e in others
-        if not (e["entity"] == "number" and any(_overlap(e, q) for q in quantities))
-    ]
+    quantities = _union(sorted((e["start"], e["end"]) for e in ours if e["entity"] in QUANTITIES))
+    others = [e for e in others if not (e["entity"] == "number" and _inside(e, quantities))]
     spans = {(e["entity"], e["start"], e["end"]) for e in others}
     ours = [e for e in ours if (e["entity"], e["start"], e["end"]) not in spans]
 
@@ -83,11 +84,38 @@ def resolve_entities(
         specificity = SPECIFICITY.get(entity["entity"], OTHER_RANK) if mine else OTHER_RANK
         return (entity["start"] - entity["end"], specificity, entity["start"])
 
+    starts: list[int] = []  # kept spans never overlap, so they are ordered by start and end
     kept: list[Entity] = []
     for entity in sorted(others + ours, key=rank):
-        if not any(_overlap(entity, k) for k in kept):
-            kept.append(entity)
-    return sorted(kept, key=lambda e: (e["start"], e["end"]))
+        at = bisect.bisect_right(starts, entity["start"])
+        if at > 0 and _overlap(entity, kept[at - 1]):
+            continue
+        if at < len(kept) and _overlap(entity, kept[at]):
+            continue
+        starts.insert(at, entity["start"])
+        kept.insert(at, entity)
+    return kept[:MAX_ENTITIES]
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge sorted spans into sorted, non-overlapping ones."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(entity: Entity, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``entity`` overlaps one of the sorted, non-overlapping ``spans``."""
+    at = bisect.bisect_right(spans, (entity["start"], float("inf")))
+    return any(
+        spans[i][0] < entity["end"] and entity["start"] < spans[i][1]
+        for i in (at - 1, at)
+        if 0 <= i < len(spans)
+    )
 
 
 def _inside_name(entity: Entity, names: list[tuple[int, int]]) -> bool:
@@ -134,13 +162,42 @@ def link_region_countries(entities: list[Entity]) -> list[Entity]:
     return linked
 
 
+def company_names(doc: Doc, entities: list[Entity]) -> list[tuple[int, int]]:
+    """Spans of NER company names that look like names, not like a phrase of known words.
+
+    A span counts if some capitalised word in it ("Nordic", "Oy") is not covered by a rule
+    entity; "Swedish university" (all words known) does not, so the rules keep it.
+
+    Args:
+        doc: The parsed message (its ``ents`` come from the NER).
+        entities: Rule entities found so far.
+
+    Returns:
+        ``(start_char, end_char)`` of each name-like company name.
+    """
+    names = []
+    for span in doc.ents:
+        if span.label_ != NAME_ENTITY:
+            continue
+        inside = [e for e in entities if span.start_char <= e["start"] < span.end_char]
+        if not inside:
+            continue
+        for token in span:
+            if token.text[:1].isupper() and not any(
+                e["start"] <= token.idx < e["end"] for e in inside
+            ):
+                names.append((span.start_char, span.end_char))
+                break
+    return names
+
+
 class EntityResolver(JsonDataComponent):
     """Resolves overlaps among rule entities before the entity merger (no state)."""
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            names = [(s.start_char, s.end_char) for s in doc.ents if s.label_ == NAME_ENTITY]
-            doc._.set(ENTITIES_ATTR, resolve_entities(found_entities(doc), names))
+            entities = found_entities(doc)
+            doc._.set(ENTITIES_ATTR, resolve_entities(entities, company_names(doc, entities)))
         except Exception:  # leave the entities as they were rather than fail the turn
             logger.exception("entity resolver failed")
         return doc

@@ -12,10 +12,13 @@ from typing import Any
 
 import yaml
 
+from nlu.entities.text import fold
 from nlu.errors import NluDataError
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 MIN_FUZZY_LETTERS = 6
+# Partner-type words are closer to ordinary words ("testbed" ~ "tested"): only long ones.
+MIN_FUZZY_PARTNER_LETTERS = 9
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def geo_data(data_dir: Path) -> dict[str, Any]:
     """
     regions = _read(data_dir / "geo" / "regions.yml")
     countries = _read(data_dir / "geo" / "countries.yml").get("countries") or {}
-    excluded = {str(w).casefold() for w in regions.get("free_text_exclude") or []}
+    excluded = {fold(str(w)) for w in regions.get("free_text_exclude") or []}
     entries: list[list[Any]] = []
     targets: dict[str, Any] = {}
     by_level = sorted((regions.get("regions") or {}).items(), key=lambda kv: -int(kv[1]["level"]))
@@ -65,7 +68,7 @@ def geo_data(data_dir: Path) -> dict[str, Any]:
         names = [*spec.get("names", {}).values(), *(spec.get("aliases") or [])]
         for name in names:
             phrase = str(name).removeprefix("the ")
-            if len(phrase) > 2 and phrase.casefold() not in excluded:
+            if len(phrase) > 2 and fold(phrase) not in excluded:
                 entries.append([phrase, f"country:{code}", bool(spec.get("bsr"))])
     return {
         "nuts_version": str(regions.get("nuts_version", "")),
@@ -119,7 +122,7 @@ def partner_type_data(data_dir: Path) -> dict[str, Any]:
     for key, spec in (raw.get("partner_types") or {}).items():
         targets[f"partner_type:{key}"] = {"entity": "partner_type", "value": str(key)}
         for term in spec.get("terms") or []:
-            fuzzy = len(str(term)) >= MIN_FUZZY_LETTERS and " " not in str(term)
+            fuzzy = len(str(term)) >= MIN_FUZZY_PARTNER_LETTERS and " " not in str(term)
             entries.extend([phrase, f"partner_type:{key}", fuzzy] for phrase in _with_plural(term))
     return {"entries": entries, "targets": targets}
 

@@ -1,0 +1,62 @@
+"""Headcount: what SMEs type about their staff, normalised to an int."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.entities.headcount import find_headcounts
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "raw"),
+    [
+        ("we have 35 employees", 35, "35 employees"),
+        ("a team of twelve", 12, "team of twelve"),
+        ("about 40 staff", 40, "about 40 staff"),
+        ("we are 8 people", 8, "8 people"),
+        ("a 35-person company", 35, "35-person"),
+        ("35 person company", 35, "35 person"),
+        ("15 FTE", 15, "15 FTE"),
+        ("twenty-five employees", 25, "twenty-five employees"),
+        ("one hundred and twenty people", 120, "one hundred and twenty people"),
+        ("we employ 1,200 full-time employees", 1200, "1,200 full-time employees"),
+        ("we employ 40", 40, "employ 40"),
+        ("a 12-strong team", 12, "12-strong"),
+        ("there are 4 of us", 4, "4 of us"),
+        ("our headcount is 60", 60, "headcount is 60"),
+    ],
+)
+def test_find_headcounts_normalises(text: str, value: int, raw: str) -> None:
+    (entity,) = find_headcounts(text)
+    assert entity["entity"] == "headcount"
+    assert entity["value"] == value
+    assert type(entity["value"]) is int
+    assert entity["raw"] == raw
+    assert text[entity["start"] : entity["end"]] == raw
+
+
+def test_find_headcounts_range_gives_upper_bound() -> None:
+    (entity,) = find_headcounts("10-20 employees")
+    assert entity["value"] == 20
+    assert entity["range"] == [10, 20]
+
+
+def test_find_headcounts_qualifier_is_kept() -> None:
+    (entity,) = find_headcounts("around 25 people")
+    assert entity["qualifier"] == "around"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2.5 employees",
+        "0 employees",
+        "a team of 5 years",
+        "EUR 35 million",
+        "we are 35",
+        "people are nice",
+        "",
+    ],
+)
+def test_find_headcounts_ignores_non_headcounts(text: str) -> None:
+    assert find_headcounts(text) == []
