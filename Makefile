@@ -18,6 +18,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/s3bot data validate
 	$(BIN)/s3bot train
+	$(BIN)/s3bot seed
 	$(BIN)/s3bot serve
 
 ## The whole test suite (PostgreSQL tests run when TEST_DATABASE_URL is set).

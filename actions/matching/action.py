@@ -11,13 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.engine import Engine
 
+from actions import store
 from actions.countries import find_country
 from actions.matching import text
 from actions.matching.matcher import Suggestion, partnership_types_for, suggest_partners
 from actions.matching.need import PartnerNeed, as_list, need_from_values
 from actions.matching.rules import MatchingRules, load_rules
-from actions.matching.seed import directory_engine
-from bot.config import get_settings
 from bot.storage import session
 from bot.storage.crud_partners import (
     create_introduction_request,
@@ -35,8 +34,8 @@ CHAT_REASONS = frozenset(
 
 
 def directory() -> Engine:
-    """The engine of the configured database (tests replace this function)."""
-    return directory_engine(get_settings().DATABASE_URL)
+    """The actions' database: the agent's own in-process, else `DATABASE_URL`."""
+    return store.engine()
 
 
 def _country_code(value: Any) -> str | None:

@@ -216,6 +216,8 @@ class Processor:
             )
         }
         rendered = render_response(self.domain, response, tracker.slots, channel=channel, **extra)
+        if rendered is not None and message.get("buttons"):  # as Rasa: the action's buttons
+            rendered["buttons"] = [*rendered.get("buttons", []), *message["buttons"]]
         if rendered is None:
             logger.error("response '%s' has no variation for this conversation", response)
         return rendered

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col, select
 
+from bot.storage.crud_partners import delete_partner_data_of_sender
 from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
 
@@ -256,7 +257,8 @@ def answer_inbox(*, session: Session, entry_id: int, reply: list[dict[str, Any]]
 
 
 def delete_sender_data(*, session: Session, sender_id: str) -> int:
-    """Erase everything stored about a sender: conversation, event log, inbox, profile.
+    """Erase everything stored about a sender: conversation, event log, inbox, profile,
+    introduction requests and the sender's own directory listing.
 
     The rows are deleted explicitly, not left to ON DELETE CASCADE, so the erasure does not
     depend on the database enforcing foreign keys.
@@ -279,7 +281,8 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
         delete(Conversation).where(col(Conversation.sender_id) == sender_id),
     )
     options = {"synchronize_session": False}
-    deleted = sum(
+    deleted = delete_partner_data_of_sender(session=session, sender_id=sender_id)
+    deleted += sum(
         session.execute(s, execution_options=options).rowcount  # type: ignore[attr-defined]
         for s in statements
     )
