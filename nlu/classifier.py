@@ -192,8 +192,8 @@ class IntentClassifier:
         splitter = StratifiedKFold(folds, shuffle=True, random_state=self.settings["seed"])
         out_of_fold = np.zeros((len(gold), len(self.labels)), dtype=np.float32)
         for train_rows, test_rows in splitter.split(np.zeros(len(gold)), gold):
-            fold = IntentClassifier.__new__(IntentClassifier)
-            fold.settings, fold.labels = self.settings, self.labels
+            fold = IntentClassifier(self.nlp, self.name, **self.settings)
+            fold.labels = self.labels
             fold_gold = gold[train_rows]
             if len(set(fold_gold.tolist())) < len(self.labels):
                 return 1.0
