@@ -27,8 +27,8 @@ class ValidateVoucherForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Only the facts the last check reported missing, in the form's order."""
-        missing = set(tracker.get_slot("missing_facts") or [])
+        """Only the facts the last check wants asked, in the form's order."""
+        missing = set(tracker.get_slot("voucher_questions") or [])
         return [slot for slot in domain_slots if slot in missing]
 
     def validate_eligible_cost_eur(

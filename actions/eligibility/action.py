@@ -45,6 +45,7 @@ PROFILE_SLOTS = (
     "vouchers_last_12_months",
 )
 VOUCHER_FORM = "voucher_form"  # asks the missing facts it knows (data/domain/voucher.yml)
+QUESTIONS = "voucher_questions"  # the missing facts voucher_form is to ask now
 MAX_REASONS = 5  # failed first, then unknown; the rest is summed up in one line
 # The profile form asks about one other enterprise: `ownership_links` says how it is tied
 # (none, partner or linked) and these slots hold its share and figures.
@@ -110,7 +111,7 @@ class ActionCheckVoucherEligibility(Action):
         askable = _askable(result, domain, tracker)
         if askable:  # ask first (voucher_form), answer in full afterwards
             dispatcher.utter_message(response="utter_voucher_asks_first")
-            return [SlotSet("missing_facts", askable)]
+            return [SlotSet("missing_facts", _missing(result)), SlotSet(QUESTIONS, askable)]
         dispatcher.utter_message(
             response="utter_voucher_demo_note",
             scheme_name=result.scheme_name,
@@ -126,7 +127,12 @@ class ActionCheckVoucherEligibility(Action):
                 own_share_eur=format_number(profile.eligible_cost_eur - result.voucher_eur),
             )
         _send_next_steps(dispatcher, profile.country, language)
-        return [SlotSet("missing_facts", None)]
+        missing = _missing(result) if result.verdict == "needs_info" else None
+        return [SlotSet("missing_facts", missing), SlotSet(QUESTIONS, None)]
+
+
+def _missing(result: EligibilityResult) -> list[str]:
+    return list(dict.fromkeys(slot_of_fact(fact) for fact in result.missing))
 
 
 def _askable(result: EligibilityResult, domain: DomainDict, tracker: Tracker) -> list[str]:
@@ -134,8 +140,7 @@ def _askable(result: EligibilityResult, domain: DomainDict, tracker: Tracker) ->
     if result.verdict != "needs_info" or tracker.latest_action_name == VOUCHER_FORM:
         return []
     form_slots = (domain.get("forms") or {}).get(VOUCHER_FORM, {}).get("required_slots", [])
-    missing = dict.fromkeys(slot_of_fact(fact) for fact in result.missing)
-    return [slot for slot in missing if slot in form_slots]
+    return [slot for slot in _missing(result) if slot in form_slots]
 
 
 def _send_verdict(

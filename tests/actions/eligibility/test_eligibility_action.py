@@ -95,7 +95,8 @@ async def test_action_eligible_sends_verdict_amount_and_next_steps() -> None:
     assert national["country_name"] == "Finland"
     assert national["national_scheme_url"].startswith("https://www.businessfinland.fi/")
     assert result["events"] == [
-        {"event": "slot", "timestamp": None, "name": "missing_facts", "value": None}
+        {"event": "slot", "timestamp": None, "name": "missing_facts", "value": None},
+        {"event": "slot", "timestamp": None, "name": "voucher_questions", "value": None},
     ]
 
 
