@@ -96,13 +96,25 @@ def _partners(args: argparse.Namespace, settings: Settings) -> int:
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dialogue.bot_data import validate_bot_data
 
-    problems = validate_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    problems: list[object] = list(
+        validate_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    )
+    problems += _content_problems(settings)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
         return 1
     print(f"Data in {settings.DATA_DIR} is valid.")
     return 0
+
+
+def _content_problems(settings: Settings) -> list[object]:
+    """Problems of the awareness modules (Markdown) of every language."""
+    from actions.content.modules import validate_modules
+
+    content = settings.DATA_DIR / "content"
+    languages = sorted(p for p in content.iterdir() if p.is_dir()) if content.is_dir() else []
+    return [problem for language in languages for problem in validate_modules(language)]
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:

@@ -159,3 +159,16 @@ def test_cli_validate_and_serve_refuse_bad_data_with_the_same_message(
     expected = "unknown intent 'never_declared'"
     assert expected in validate_err and expected in serve_err
     assert str(data_dir / "rules.yml") in serve_err
+
+
+def test_cli_validate_reports_a_broken_content_module(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_dir / "content" / "en" / "zz_broken.md").write_text("---\nid: broken\n---\n", "utf-8")
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    try:
+        assert main(["data", "validate"]) == 1
+    finally:
+        get_settings.cache_clear()
+    assert "zz_broken.md: missing front-matter key(s)" in capsys.readouterr().err
