@@ -36,7 +36,9 @@ async def test_handle_stores_rasa_events_in_order(agent: Agent) -> None:
         ("action", "action_listen"),
     ]
     names = [e.get("name") for e in state["events"] if e["event"] == "action"]
-    assert names[-4:] == ["utter_greet", "action_listen", "utter_s3_intro", "action_listen"]
+    assert names[-5:] == [
+        "utter_greet", "action_listen", "utter_s3_intro", "action_show_learning_menu",
+        "action_listen"]
     assert state["latest_message"]["intent"]["name"] == "learn_s3"
     assert state["sender_id"] == "u1" and state["active_loop"] == {}
 
