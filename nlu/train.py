@@ -26,7 +26,10 @@ from thinc.api import Config, Optimizer, registry
 
 from nlu.classifier import IntentClassifier  # importing registers the classifier factory
 from nlu.components import JsonDataComponent  # importing registers the s3_* factories
-from nlu.entities import add_entity_normalisers  # registers the entity factories
+from nlu.entities import (  # registers the entity factories
+    add_entity_normalisers,
+    entity_data_files,
+)
 from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
 from nlu.training_data import TrainingData, load_training_data, nlu_files
 
@@ -92,7 +95,7 @@ def train(
     files = nlu_files(Path(nlu_dir))
     data = load_training_data(files)
     config_text = pipeline_config_text(language, with_ner=bool(data.entity_types))
-    digest = fingerprint(files, config_text)
+    digest = fingerprint([*files, *entity_data_files()], config_text)
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     model_path = models_dir / f"nlu-{language}-{digest[:12]}"

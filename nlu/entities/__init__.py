@@ -55,6 +55,15 @@ NORMALISERS = [
 LINKS = ("entity_links", "s3_entity_links_v1")
 
 
+ENTITY_DATA_DIRS = ("geo", "sectors", "rates")
+
+
+def entity_data_files(data_dir: Path | None = None) -> list[Path]:
+    """The data files the normalisers read, so a change to them retrains the model."""
+    root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    return sorted(p for sub in ENTITY_DATA_DIRS for p in (root / sub).glob("*.yml"))
+
+
 def add_entity_normalisers(
     nlp: Language, training_data: TrainingData | None = None, *, data_dir: Path | None = None
 ) -> None:
