@@ -119,7 +119,11 @@ def _overlaps(entity: Entity, kept: list[Entity]) -> bool:
 
 
 class EntityMerger(JsonDataComponent):
-    """Merges rule and NER entities (rules win on overlap) and maps synonyms."""
+    """Merges rule and NER entities (rules win on overlap) and maps synonyms.
+
+    An entity type that the data gives a regex or lookup table for is taken from the rules
+    only: a small NER would otherwise guess it from anything capitalised ("Morning").
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         rules = sorted(_found(doc), key=lambda e: (e["start"], -(e["end"] - e["start"])))
@@ -127,7 +131,10 @@ class EntityMerger(JsonDataComponent):
         for entity in rules:
             if not _overlaps(entity, kept):
                 kept.append(entity)
+        rule_types = set(self.data.get("rule_types", []))
         for span in doc.ents:
+            if span.label_ in rule_types:
+                continue
             entity = {
                 "entity": span.label_,
                 "start": span.start_char,
@@ -138,7 +145,7 @@ class EntityMerger(JsonDataComponent):
             }
             if not _overlaps(entity, kept):
                 kept.append(entity)
-        synonyms: dict[str, str] = self.data
+        synonyms: dict[str, str] = self.data.get("synonyms", {})
         for entity in kept:
             canonical = synonyms.get(str(entity["value"]).lower())
             if canonical is not None:

@@ -116,7 +116,15 @@ def predict(interpreter: Interpreter, examples: Iterable[LabelledText]) -> list[
     predictions = []
     for example in examples:
         parsed = raw.parse(example.text)
-        spans = tuple(sorted((e["start"], e["end"], e["entity"]) for e in parsed["entities"]))
+        # An entity inferred from another (a region's country) is not read from the text,
+        # so it has no span of its own to score.
+        spans = tuple(
+            sorted(
+                (e["start"], e["end"], e["entity"])
+                for e in parsed["entities"]
+                if "derived_from" not in e
+            )
+        )
         intent = parsed["intent"]
         predictions.append(Prediction(intent["name"] or "", intent["confidence"], spans))
     return predictions

@@ -170,9 +170,16 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
     settings = config["training"]
     fix_random_seed(settings["seed"])
     nlp = spacy.util.load_model_from_config(config, auto_fill=False, validate=True)
-    _component(nlp, "regex_entities").set_data(_rule_tables(data.regex_features, data))
-    _component(nlp, "lookup_entities").set_data(_rule_tables(data.lookup_tables, data))
-    _component(nlp, "entity_merger").set_data(dict(sorted(data.synonyms.items())))
+    regexes = _rule_tables(data.regex_features, data)
+    lookups = _rule_tables(data.lookup_tables, data)
+    _component(nlp, "regex_entities").set_data(regexes)
+    _component(nlp, "lookup_entities").set_data(lookups)
+    _component(nlp, "entity_merger").set_data(
+        {
+            "synonyms": dict(sorted(data.synonyms.items())),
+            "rule_types": sorted(set(regexes) | set(lookups)),
+        }
+    )
     add_entity_normalisers(nlp, data)
     classifier = nlp.get_pipe("intent_classifier")
     assert isinstance(classifier, IntentClassifier)

@@ -68,3 +68,15 @@ def test_english_model_extracts_and_normalises_entities(english: Interpreter) ->
         countries = [e for e in english.parse(text)["entities"] if e["entity"] == "country"]
         assert [e["value"] for e in countries] == [code], text
         assert countries[0]["processors"] == ["EntitySynonymMapper"]
+
+
+@pytest.mark.slow
+def test_english_model_meets_targets_on_the_domain_test_set(english: Interpreter) -> None:
+    """data/nlu_test/en.yml is never trained on: intent accuracy >= 95 %, entity F1 >= 90."""
+    from nlu.evaluate import evaluate, load_examples, predict
+
+    examples = load_examples(EN_DATA.parent.parent / "nlu_test" / "en.yml")
+    report = evaluate(examples, predict(english, examples), threshold=0.3)
+    assert len(examples) >= 20 * 15
+    assert report.intent_accuracy >= 95.0
+    assert report.entity_f1 is not None and report.entity_f1 >= 90.0

@@ -117,3 +117,23 @@ def test_load_missing_model_raises_model_error(tmp_path: Path) -> None:
         Interpreter.load(tmp_path / "nothing")
     with pytest.raises(NluModelError):
         Interpreter.load_latest(tmp_path, "en")
+
+
+def test_ner_does_not_guess_types_the_rules_cover() -> None:
+    """Types with a lookup or regex come from the rules only, never from the small NER."""
+    from nlu.components import EntityMerger
+
+    merger = EntityMerger.__new__(EntityMerger)
+    merger.data = {"synonyms": {}, "rule_types": ["country"]}
+    import spacy
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("en")
+    doc = nlp("Morning Baltic Bytes")
+    doc.ents = [Span(doc, 0, 1, label="country"), Span(doc, 1, 3, label="company_name")]
+    from nlu.components import ENTITIES_ATTR
+
+    merger(doc)
+    assert [(e["entity"], e["value"]) for e in doc._.get(ENTITIES_ATTR)] == [
+        ("company_name", "Baltic Bytes")
+    ]

@@ -22,7 +22,10 @@ def entity_nlp() -> Language:
         {"country": ["Finland", "Suomi", "Sverige", "Swedish"]}
     )
     nlp.add_pipe("s3_entity_merger_v1", name="entity_merger").set_data(
-        {"finland": "FI", "suomi": "FI", "swedish": "SE", "sverige": "SE"}
+        {
+            "synonyms": {"finland": "FI", "suomi": "FI", "swedish": "SE", "sverige": "SE"},
+            "rule_types": ["country", "number"],
+        }
     )
     add_entity_normalisers(nlp, None)
     return nlp
