@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,6 +15,7 @@ from actions import profile_fields as fields
 from actions import store
 from actions.countries import find_country
 from actions.profile_labels import partner_type_name
+from bot.config import get_settings
 from bot.storage import crud, session
 
 PROFILE_SLOTS = (
@@ -62,14 +65,14 @@ class ActionProfileSummary(Action):
 
 def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
     """Placeholder values for `utter_profile_summary`, one readable string per field."""
-    not_given = "–"
+    words = summary_labels(language)
+    not_given = words["not_given"]
     country = find_country(slots["country"]) if slots.get("country") else None
     targets = [find_country(c) for c in slots.get("target_countries") or []]
-    ownership = {
-        "none": "none",
-        "partner": f"partner enterprise ({_pct(slots)})",
-        "linked": f"linked enterprise ({_pct(slots)})",
-    }
+    share = slots.get("linked_share_pct")
+    share_text = f"{share:g} %" if isinstance(share, int | float) else words["share_not_given"]
+    links = slots.get("ownership_links")
+    ownership = words[f"ownership_{links}"].format(share=share_text) if links else not_given
     return {
         "company_name": slots.get("company_name") or not_given,
         "country_name": country.name(language) if country else not_given,
@@ -77,31 +80,34 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
         if slots.get("region")
         else not_given,
         "sector_name": slots.get("sector") or not_given,
-        "employees_text": _number(slots.get("employees")),
-        "turnover_text": _euros(slots.get("annual_turnover_eur")),
-        "balance_sheet_text": _euros(slots.get("balance_sheet_eur")),
-        "ownership_text": ownership.get(slots.get("ownership_links") or "", not_given),
-        "year_text": _number(slots.get("year_founded")),
+        "employees_text": _number(slots.get("employees"), not_given),
+        "turnover_text": _euros(slots.get("annual_turnover_eur"), not_given),
+        "balance_sheet_text": _euros(slots.get("balance_sheet_eur"), not_given),
+        "ownership_text": ownership,
+        "year_text": _number(slots.get("year_founded"), not_given),
         "offer_text": slots.get("offer_description") or not_given,
         "need_text": slots.get("need_description") or not_given,
         "partner_type_text": partner_type_name(slots.get("partner_type"), language) or not_given,
         "targets_text": ", ".join(c.name(language) for c in targets if c) or not_given,
-        "de_minimis_text": _euros(slots.get("de_minimis_received_eur")),
+        "de_minimis_text": _euros(slots.get("de_minimis_received_eur"), not_given),
     }
 
 
-def _pct(slots: dict[str, Any]) -> str:
-    share = slots.get("linked_share_pct")
-    return f"{share:g} %" if isinstance(share, int | float) else "share not given"
+@lru_cache(maxsize=8)
+def summary_labels(language: str) -> dict[str, str]:
+    """The summary's words in a language (English when the language has none)."""
+    path = get_settings().DATA_DIR / "profile" / "summary_labels.yml"
+    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return dict(labels.get(language) or labels["en"])
 
 
-def _number(value: Any) -> str:
-    return f"{int(value):d}" if isinstance(value, int | float) else "–"
+def _number(value: Any, not_given: str) -> str:
+    return f"{int(value):d}" if isinstance(value, int | float) else not_given
 
 
-def _euros(value: Any) -> str:
+def _euros(value: Any, not_given: str) -> str:
     if not isinstance(value, int | float):
-        return "–"
+        return not_given
     return f"EUR {value:,.0f}".replace(",", " ")
 
 
