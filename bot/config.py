@@ -31,8 +31,19 @@ class Settings(BaseSettings):
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     LOG_LEVEL: str = "INFO"
+    TELEGRAM_BOT_TOKEN: str | None = None
+    TELEGRAM_WEBHOOK_URL: str | None = None
+    TELEGRAM_WEBHOOK_SECRET: str | None = None
+    TELEGRAM_API_BASE_URL: str = "https://api.telegram.org/bot"
 
-    @field_validator("API_TOKEN", "ACTION_ENDPOINT_URL", mode="before")
+    @field_validator(
+        "API_TOKEN",
+        "ACTION_ENDPOINT_URL",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_URL",
+        "TELEGRAM_WEBHOOK_SECRET",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """An empty value in `.env` means the setting is off, not an empty secret."""
