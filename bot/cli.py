@@ -34,7 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="s3bot", description="S3 Onboarding Assistant")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="validate data, migrate, train if needed, serve")
+    serve = commands.add_parser(
+        "serve",
+        help="validate data, migrate, train if needed, serve (with Telegram if configured)",
+    )
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=_serve)

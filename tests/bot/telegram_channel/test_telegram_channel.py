@@ -3,10 +3,13 @@ fake Bot API over HTTP, in polling mode and in webhook mode."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -14,11 +17,12 @@ from fake_bot_api import BOT_USERNAME, FakeBotApi, fake_bot_api, serve_in_thread
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.dialogue.messages import BotMessage, Button
 from bot.dialogue.responses import render_response
 from bot.main import create_app
 from bot.storage import crud, session
 from bot.telegram_channel import split_text
-from bot.telegram_channel.adapter import PayloadStore
+from bot.telegram_channel.adapter import PayloadStore, TelegramAdapter
 
 TOKEN = "123456:TEST-token"
 SECRET = "webhook-secret-123"
@@ -272,3 +276,68 @@ def test_long_payloads_are_kept_server_side() -> None:
     assert len(key.encode()) <= 64
     assert store.payload(key) == long
     assert store.payload("#k:unknown") is None
+
+
+def test_own_commands_answer_from_the_domain(polling: tuple[FakeBotApi, Any]) -> None:
+    fake, app = polling
+    domain = app.state.agent.domain
+    for count, (command, response) in enumerate(
+        [("/privacy", "utter_privacy"), ("/language", "utter_language_choice")], start=1
+    ):
+        fake.push_update(message_update(command))
+        settle(fake, count)
+        expected = render_response(domain, response, {})
+        assert expected is not None and sent_texts(fake)[-1] == expected["text"]
+    fake.push_update(message_update("/delete_my_data"))
+    settle(fake, 3)
+    fake.push_update(callback_update("#delete_cancel"))
+    settle(fake, 4)
+    cancelled = render_response(domain, "utter_delete_cancelled", {})
+    assert cancelled is not None and sent_texts(fake)[-1] == cancelled["text"]
+
+
+def test_a_failing_turn_gets_a_polite_reply_and_a_log_without_the_text(
+    polling: tuple[FakeBotApi, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, app = polling
+    adapter = app.state.telegram.adapter
+
+    async def broken(message: Any) -> Any:
+        raise RuntimeError("storage is down")
+
+    adapter.agent = SimpleNamespace(domain=app.state.agent.domain, handle=broken)
+    with caplog.at_level(logging.INFO):
+        fake.push_update(message_update("my secret company plans"))
+        settle(fake, 1)
+    apology = render_response(app.state.agent.domain, "utter_telegram_error", {})
+    assert apology is not None and sent_texts(fake) == [apology["text"]]
+    failures = [r for r in caplog.records if r.name.startswith("bot.telegram_channel")]
+    assert any(r.levelno == logging.ERROR and r.exc_info for r in failures)
+    assert all("secret company" not in r.getMessage() for r in caplog.records)
+
+
+def test_replies_are_escaped_html_with_one_keyboard_row_per_button() -> None:
+    sent: list[dict[str, Any]] = []
+
+    class RecordingBot:
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+            sent.append({"chat_id": chat_id, "text": text, **kwargs})
+
+    async def erase(sender_id: str) -> int:
+        return 0
+
+    adapter = TelegramAdapter(cast(Any, None), delete_sender_data=erase)
+    long_payload = '/inform{"company_name": "' + "B" * 80 + '"}'
+    reply = BotMessage(
+        text="Costs < 5 000 € & more <b>bold</b>",
+        buttons=(Button("A", "/affirm"), Button("B", long_payload)),
+    )
+    asyncio.run(adapter._send(RecordingBot(), 7, [reply, BotMessage(text="x" * 5000)]))
+    assert sent[0]["text"] == "Costs &lt; 5 000 € &amp; more &lt;b&gt;bold&lt;/b&gt;"
+    assert sent[0]["parse_mode"] == "HTML"
+    rows = sent[0]["reply_markup"].inline_keyboard
+    assert [len(row) for row in rows] == [1, 1]
+    assert rows[0][0].callback_data == "/affirm"
+    assert adapter.payloads.payload(rows[1][0].callback_data) == long_payload
+    assert [len(m["text"]) for m in sent[1:]] == [4096, 904]
+    assert sent[1]["reply_markup"] is None
