@@ -134,25 +134,34 @@ class TelegramAdapter:
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add the adapter's handlers and error handler to `application`."""
+        # New messages only: an edited message is not a new turn.
+        new = filters.UpdateType.MESSAGE
         for command, payload in AGENT_COMMANDS.items():
-            application.add_handler(CommandHandler(command, self._agent_command(payload)))
-        application.add_handler(CommandHandler("privacy", self.on_privacy))
-        application.add_handler(CommandHandler("delete_my_data", self.on_delete_my_data))
-        application.add_handler(CommandHandler("language", self.on_language))
+            application.add_handler(
+                CommandHandler(command, self._agent_command(payload), filters=new)
+            )
+        application.add_handler(CommandHandler("privacy", self.on_privacy, filters=new))
+        application.add_handler(
+            CommandHandler("delete_my_data", self.on_delete_my_data, filters=new)
+        )
+        application.add_handler(CommandHandler("language", self.on_language, filters=new))
         application.add_handler(CallbackQueryHandler(self.on_callback))
-        application.add_handler(MessageHandler(filters.TEXT, self.on_text))
+        application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
         application.add_handler(
             MessageHandler(
-                filters.PHOTO
-                | filters.Sticker.ALL
-                | filters.VOICE
-                | filters.AUDIO
-                | filters.VIDEO
-                | filters.VIDEO_NOTE
-                | filters.Document.ALL
-                | filters.LOCATION
-                | filters.CONTACT
-                | filters.ANIMATION,
+                new
+                & (
+                    filters.PHOTO
+                    | filters.Sticker.ALL
+                    | filters.VOICE
+                    | filters.AUDIO
+                    | filters.VIDEO
+                    | filters.VIDEO_NOTE
+                    | filters.Document.ALL
+                    | filters.LOCATION
+                    | filters.CONTACT
+                    | filters.ANIMATION
+                ),
                 self.on_not_text,
             )
         )

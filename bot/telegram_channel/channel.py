@@ -116,7 +116,11 @@ class TelegramChannel:
                 return Response(status_code=400)
             if not isinstance(body, dict):
                 return Response(status_code=400)
-            update = Update.de_json(body, self.application.bot)
+            try:
+                update = Update.de_json(body, self.application.bot)
+            except (KeyError, TypeError, ValueError):
+                logger.warning("webhook delivery is not a Telegram update; refused")
+                return Response(status_code=400)
             await self.application.update_queue.put(update)
             return Response(status_code=200)
 

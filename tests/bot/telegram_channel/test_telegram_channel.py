@@ -210,7 +210,10 @@ def test_group_messages_are_answered_only_when_addressed(
     chatter["message"]["chat"] = _chat(group, "supergroup")
     addressed = message_update(f"@{BOT_USERNAME} hello")
     addressed["message"]["chat"] = _chat(group, "supergroup")
+    edited = message_update("hello, edited")
+    edited["edited_message"] = edited.pop("message")
     fake.push_update(chatter)
+    fake.push_update(edited)
     fake.push_update(addressed)
     reply = fake.wait_for("sendMessage", 1)
     time.sleep(0.5)
@@ -241,6 +244,9 @@ def test_webhook_mode(make_settings: Callable[..., Settings], engine: Engine) ->
                     client.post("/telegram/hook-7f3a", json=update, headers=wrong).status_code
                     == 403
                 )
+                not_an_update = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                response = client.post("/telegram/hook-7f3a", json=[1], headers=not_an_update)
+                assert response.status_code == 400
                 time.sleep(0.3)
                 assert not fake.calls_to("sendMessage")
                 right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
