@@ -81,6 +81,7 @@ def build_agent(settings: Settings) -> Agent:
         interpreter_for=make_interpreters(settings, data),
         default_language=settings.DEFAULT_LANGUAGE,
         max_message_chars=settings.MAX_MESSAGE_CHARS,
+        languages=frozenset(data.nlu_dirs),
     )
 
 

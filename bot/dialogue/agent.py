@@ -23,7 +23,7 @@ from bot.dialogue.messages import BotMessage, UserMessage
 from bot.dialogue.payload import parse_payload
 from bot.dialogue.processor import Processor
 from bot.dialogue.text_input import clean_text
-from bot.dialogue.tracker import DialogueTracker, user_event
+from bot.dialogue.tracker import DialogueTracker, slot_event, user_event
 from bot.storage import crud
 from bot.storage.db import is_postgres, session
 from bot.storage.locks import ConversationLocks
@@ -64,6 +64,7 @@ class Agent:
         interpreter_for: Callable[[str], Interpreter],
         default_language: str,
         max_message_chars: int,
+        languages: frozenset[str] = frozenset(),
     ) -> None:
         self.processor = processor
         self.domain: Domain = processor.domain
@@ -75,6 +76,7 @@ class Agent:
         self._storage = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="storage")
         self._interpreter_for = interpreter_for
         self._default_language = default_language
+        self._languages = languages or frozenset({default_language})
         self._max_chars = max_message_chars
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
@@ -153,6 +155,7 @@ class Agent:
         self, tracker: DialogueTracker, message: UserMessage, message_id: str
     ) -> None:
         await self.processor.start_session_if_due(tracker, time.time())
+        self._adopt_language(tracker, message.metadata)
         text, truncated = clean_text(message.text, self._max_chars)
         metadata = {k: v for k, v in message.metadata.items() if k != "message_id"}
         if truncated:
@@ -173,6 +176,16 @@ class Agent:
             text, parse, channel=message.channel, message_id=message_id, metadata=metadata
         )
         await self.processor.handle_user_event(tracker, event)
+
+    def _adopt_language(self, tracker: DialogueTracker, metadata: dict[str, Any]) -> None:
+        """A new conversation speaks the channel's language (Telegram's `language_code`, the
+        widget page's `language`) when the assistant has a model for it."""
+        if any(e["event"] == "user" for e in tracker.events):
+            return
+        code = str(metadata.get("language") or metadata.get("language_code") or "")
+        language = code.split("-")[0].lower()
+        if language in self._languages and language != tracker.get_slot("language"):
+            tracker.append(slot_event("language", language))
 
     def _parse(self, tracker: DialogueTracker, text: str) -> dict[str, Any]:
         language = tracker.get_slot("language") or self._default_language

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request, Response
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import AIORateLimiter, Application
 
 from bot.dialogue.agent import Agent
 from bot.telegram_channel.adapter import DeleteSenderData, TelegramAdapter
@@ -59,7 +59,14 @@ class TelegramChannel:
         self._secret = webhook_secret or ""
         self._poll_timeout = poll_timeout
         self.adapter = TelegramAdapter(agent, delete_sender_data=delete_sender_data)
-        builder = Application.builder().token(token).base_url(api_base_url)
+        # Telegram's flood limits (about 30 messages a second, 20 a minute per group): PTB's
+        # limiter queues sends, and retries once after a 429 "retry after".
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(api_base_url)
+            .rate_limiter(AIORateLimiter(max_retries=1))
+        )
         if webhook_url:
             builder = builder.updater(None)
         self.application: AnyApplication = builder.build()

@@ -37,8 +37,12 @@ async def test_handle_stores_rasa_events_in_order(agent: Agent) -> None:
     ]
     names = [e.get("name") for e in state["events"] if e["event"] == "action"]
     assert names[-5:] == [
-        "utter_greet", "action_listen", "utter_s3_intro", "action_show_learning_menu",
-        "action_listen"]
+        "utter_greet",
+        "action_listen",
+        "utter_s3_intro",
+        "action_show_learning_menu",
+        "action_listen",
+    ]
     assert state["latest_message"]["intent"]["name"] == "learn_s3"
     assert state["sender_id"] == "u1" and state["active_loop"] == {}
 
@@ -134,3 +138,33 @@ async def test_check_story_reports_a_wrong_expectation(agent: Agent) -> None:
     result = await check_story(agent, story, "wrong-story")
     assert any("expected 'goodbye'" in f for f in result.failures)
     assert any("expected ['utter_goodbye']" in f for f in result.failures)
+
+
+async def test_new_conversation_takes_a_supported_channel_language(agent: Agent) -> None:
+    await agent.handle(
+        UserMessage(sender_id="l1", text="hello", metadata={"language_code": "en-GB"})
+    )
+    await agent.handle(UserMessage(sender_id="l2", text="hei", metadata={"language_code": "fi"}))
+    english = await agent.tracker_state("l1")
+    finnish = await agent.tracker_state("l2")
+    assert english is not None and finnish is not None
+    assert [e["value"] for e in english["events"] if e.get("name") == "language"] == []
+    assert finnish["slots"]["language"] == "en"  # no Finnish model yet: stays English
+
+
+async def test_unknown_language_code_is_ignored_and_known_is_set(make_agent) -> None:  # type: ignore[no-untyped-def]
+    agent = make_agent()
+    agent._languages = frozenset({"en", "sv"})  # as if Swedish data existed
+    try:
+        await agent.handle(
+            UserMessage(sender_id="l3", text="hej", metadata={"language_code": "sv-SE"})
+        )
+        state = await agent.tracker_state("l3")
+        assert state is not None and state["slots"]["language"] == "sv"
+        await agent.handle(
+            UserMessage(sender_id="l3", text="/show_menu", metadata={"language_code": "en"})
+        )
+        state = await agent.tracker_state("l3")
+        assert state is not None and state["slots"]["language"] == "sv"  # only a new conversation
+    finally:
+        await agent.close()

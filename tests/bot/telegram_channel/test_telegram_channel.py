@@ -347,3 +347,10 @@ def test_replies_are_escaped_html_with_one_keyboard_row_per_button() -> None:
     assert adapter.payloads.payload(rows[1][0].callback_data) == long_payload
     assert [len(m["text"]) for m in sent[1:]] == [4096, 904]
     assert sent[1]["reply_markup"] is None
+
+
+def test_sends_go_through_a_rate_limiter(polling: tuple[FakeBotApi, Any]) -> None:
+    from telegram.ext import AIORateLimiter
+
+    _, app = polling
+    assert isinstance(app.state.telegram.application.bot.rate_limiter, AIORateLimiter)
