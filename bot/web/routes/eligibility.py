@@ -19,11 +19,11 @@ from actions.eligibility import (
     Scheme,
     evaluate,
     load_scheme,
-    normalise_country,
     normalise_nace,
 )
 from bot.web.deps import SettingsDep
 from bot.web.errors import validation_details, validation_error
+from bot.web.fields import Country, storable
 from bot.web.payload import decode_json
 from bot.web.schemas import error_responses
 
@@ -35,22 +35,6 @@ MAX_ENTERPRISES = 50
 MAX_TEXT = 100
 
 
-def _storable(value: str) -> str:
-    """Refuse lone surrogates: they cannot be encoded, so they could not be answered."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("contains a lone surrogate (invalid Unicode)") from None
-    return value
-
-
-def _country(value: str) -> str:
-    code = normalise_country(value)
-    if code is None:
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as FI or EE")
-    return code
-
-
 def _nace(value: str) -> str:
     code = normalise_nace(value)
     if code is None:
@@ -60,8 +44,7 @@ def _nace(value: str) -> str:
     return code
 
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_storable)]
-Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(storable)]
 Nace = Annotated[str, Field(min_length=1, max_length=8), AfterValidator(_nace)]
 Euro = Annotated[float, Field(ge=0, le=MAX_EUR, allow_inf_nan=False)]
 People = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from actions.eligibility import normalise_country
 from actions.matching import PartnerNeed, Suggestion, directory_engine, suggest_partners
 from bot.storage import session
 from bot.storage.models_partners import ORG_TYPES, PARTNERSHIP_TYPES, S3_FIELDS, STAGES
 from bot.web.deps import SettingsDep
 from bot.web.errors import validation_details, validation_error
+from bot.web.fields import Country, storable
 from bot.web.payload import decode_json
 from bot.web.schemas import error_responses
 
@@ -24,22 +24,6 @@ MAX_OFFSET = 200
 MAX_DESCRIPTION = 2000
 
 
-def _storable(value: str) -> str:
-    """Refuse lone surrogates: they cannot be encoded, so they could not be answered."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("contains a lone surrogate (invalid Unicode)") from None
-    return value
-
-
-def _country(value: str) -> str:
-    code = normalise_country(value)
-    if code is None:
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as FI or EE")
-    return code
-
-
 def _nuts(value: str) -> str:
     code = value.strip().upper()
     if not (2 <= len(code) <= 5 and code[:2].isalpha() and code.isalnum() and code.isascii()):
@@ -47,7 +31,6 @@ def _nuts(value: str) -> str:
     return code
 
 
-Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
 S3Field = Literal[S3_FIELDS]  # type: ignore[valid-type]
 OrgType = Literal[ORG_TYPES]  # type: ignore[valid-type]
 PartnershipType = Literal[PARTNERSHIP_TYPES]  # type: ignore[valid-type]
@@ -65,7 +48,7 @@ class PartnerMatchIn(BaseModel):
         description="The SME's EEN profile type: what it offers or requests."
     )
     need_description: Annotated[
-        str, Field(max_length=MAX_DESCRIPTION), AfterValidator(_storable)
+        str, Field(max_length=MAX_DESCRIPTION), AfterValidator(storable)
     ] = ""
     s3_fields: list[S3Field] = Field(default_factory=list, max_length=len(S3_FIELDS))
     partner_types: list[OrgType] = Field(default_factory=list, max_length=len(ORG_TYPES))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,25 +12,12 @@ from web_helpers import API_TOKEN, live_server, real_agent
 from bot.config import Settings
 
 
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Trained models for the whole session, built once."""
-    return tmp_path_factory.mktemp("models")
-
-
 @pytest.fixture
-def make_settings(database_url: str, models_dir: Path) -> Callable[..., Settings]:
-    """Settings for a test server; keyword arguments override."""
+def make_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """The suite's settings (tests/conftest.py) with the tracker API token set."""
 
     def make(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "DATABASE_URL": database_url,
-            "MODELS_DIR": models_dir,
-            "API_TOKEN": API_TOKEN,
-            "ENVIRONMENT": "test",
-            **overrides,
-        }
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return make_settings(**{"API_TOKEN": API_TOKEN, **overrides})
 
     return make
 
