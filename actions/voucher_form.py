@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -62,11 +63,9 @@ class ValidateVoucherForm(FormValidationAction):
         return {"vouchers_last_12_months": count}
 
 
-def _yes_no(slot: str, value: Any) -> dict[str, Any]:
-    return {slot: value if isinstance(value, bool) else None}
+def _accepting(slot: str, accept: Callable[[Any], bool], doc: str):  # type: ignore[no-untyped-def]
+    """A `validate_<slot>` method keeping values that `accept` allows, else None (ask again)."""
 
-
-def _validate_bool(slot: str):  # type: ignore[no-untyped-def]
     def validate(
         self: ValidateVoucherForm,
         value: Any,
@@ -74,29 +73,26 @@ def _validate_bool(slot: str):  # type: ignore[no-untyped-def]
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        return _yes_no(slot, value)
+        return {slot: value if accept(value) else None}
 
-    validate.__doc__ = f"A yes or no for {slot}."
+    validate.__doc__ = doc
     return validate
 
 
 for _slot in ("has_business_plan", "in_difficulty", "tax_arrears", "related_to_provider"):
-    setattr(ValidateVoucherForm, f"validate_{_slot}", _validate_bool(_slot))
+    setattr(
+        ValidateVoucherForm,
+        f"validate_{_slot}",
+        _accepting(_slot, lambda v: isinstance(v, bool), f"A yes or no for {_slot}."),
+    )
 
-
-def _validate_choice(slot: str):  # type: ignore[no-untyped-def]
-    def validate(
-        self: ValidateVoucherForm,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return {slot: value if isinstance(value, str) and value.isidentifier() else None}
-
-    validate.__doc__ = f"A key from the buttons for {slot}."
-    return validate
-
-
-for _slot in ("service_type", "provider_type"):
-    setattr(ValidateVoucherForm, f"validate_{_slot}", _validate_choice(_slot))
+for _slot in ("service_type", "provider_type"):  # keys sent by the form's buttons
+    setattr(
+        ValidateVoucherForm,
+        f"validate_{_slot}",
+        _accepting(
+            _slot,
+            lambda v: isinstance(v, str) and v.isidentifier(),
+            f"A key from the buttons for {_slot}.",
+        ),
+    )

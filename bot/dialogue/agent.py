@@ -40,7 +40,6 @@ class _OpenedTurn:
     """What the first transaction of a turn found."""
 
     conversation_id: int
-    inbox_id: int | None
     events: list[dict[str, Any]]
     stored_reply: list[dict[str, Any]] | None
 
@@ -124,9 +123,9 @@ class Agent:
                 )
                 seen = None
             elif seen is not None and seen.reply is not None:
-                return _OpenedTurn(conversation_id, seen.id, [], seen.reply)
+                return _OpenedTurn(conversation_id, [], seen.reply)
             events = crud.load_events(session=db, conversation_id=conversation_id)
-            return _OpenedTurn(conversation_id, seen.id if seen else None, events, None)
+            return _OpenedTurn(conversation_id, events, None)
 
     def _close_turn(
         self,

@@ -189,15 +189,6 @@ class DialogueTracker:
                 return str(event["event"])
         return None
 
-    def was_rejected_since_user(self, action_name: str) -> bool:
-        """Whether `action_name` rejected execution since the latest user message."""
-        for event in reversed(self.applied_events()):
-            if event["event"] == "user":
-                return False
-            if event["event"] == "action_execution_rejected" and event.get("name") == action_name:
-                return True
-        return False
-
     def turns(self) -> list[Turn]:
         """The applied events as a sequence of intents and actions, with state after each."""
         turns: list[Turn] = []
