@@ -1,7 +1,9 @@
 """Parsing of Rasa entity annotations inside training example text.
 
 Supported forms: ``[text](entity)``, ``[text](entity:value)`` (legacy synonym
-shorthand) and ``[text]{"entity": "x", "value": "y"}``.
+shorthand) and ``[text]{"entity": "x", "value": "y", "role": "r", "group": "g"}``, where
+``value``, ``role`` and ``group`` are optional, as in Rasa. A role says whose fact the entity
+is (``owner``, ``target`` ...); a group binds entities that belong together.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ _ANNOTATION = re.compile(
     r"(?:\((?P<short>[^()\n]+)\)|(?P<json>\{[^{}\n]*\}))"
 )
 _ENTITY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_JSON_KEYS = frozenset({"entity", "value"})
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")  # a role or group ("owner", "1")
+_JSON_KEYS = frozenset({"entity", "value", "role", "group"})
 
 
 class AnnotationError(ValueError):
@@ -31,34 +34,64 @@ class EntityAnnotation:
         end: Character offset one past the entity's last character.
         entity: Entity type, e.g. ``company_name``.
         value: Value the entity stands for (the text itself unless a value was given).
+        role: Rasa entity role (whose fact it is), or None for a fact of the user's company.
+        group: Rasa entity group (which entities belong together), or None.
     """
 
     start: int
     end: int
     entity: str
     value: str
+    role: str | None = None
+    group: str | None = None
 
 
-def _entity_and_value(match: re.Match[str]) -> tuple[str, str]:
-    """Read the entity type and value of one annotation match."""
+@dataclass(frozen=True)
+class _Parsed:
+    entity: str
+    value: str
+    role: str | None = None
+    group: str | None = None
+
+
+def _entity_and_value(match: re.Match[str]) -> _Parsed:
+    """Read the entity type, value, role and group of one annotation match."""
     text = match.group("text")
     if match.group("short") is not None:
         entity, _, value = match.group("short").partition(":")
         entity, value = entity.strip(), value.strip() or text
+        parsed = _Parsed(entity, value)
     else:
-        try:
-            data = json.loads(match.group("json"))
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(f"invalid JSON in entity annotation {match.group(0)!r}") from exc
-        if not isinstance(data, dict) or not set(data) <= _JSON_KEYS or "entity" not in data:
-            raise AnnotationError(
-                f"entity annotation {match.group(0)!r} must be a JSON object with "
-                "'entity' and optionally 'value' (roles and groups are not supported)"
-            )
-        entity, value = str(data["entity"]).strip(), str(data.get("value", text))
-    if not _ENTITY_NAME.match(entity):
-        raise AnnotationError(f"invalid entity name {entity!r} in {match.group(0)!r}")
-    return entity, value
+        parsed = _json_annotation(match.group(0), match.group("json"), text)
+    if not _ENTITY_NAME.match(parsed.entity):
+        raise AnnotationError(f"invalid entity name {parsed.entity!r} in {match.group(0)!r}")
+    return parsed
+
+
+def _json_annotation(annotation: str, block: str, text: str) -> _Parsed:
+    """Read ``{"entity": ..., "value"?, "role"?, "group"?}``; roles and groups are names."""
+    try:
+        data = json.loads(block)
+    except json.JSONDecodeError as exc:
+        raise AnnotationError(f"invalid JSON in entity annotation {annotation!r}") from exc
+    if not isinstance(data, dict) or not set(data) <= _JSON_KEYS or "entity" not in data:
+        raise AnnotationError(
+            f"entity annotation {annotation!r} must be a JSON object with 'entity' and "
+            "optionally 'value', 'role' and 'group'"
+        )
+    extra: dict[str, str | None] = {}
+    for key in ("role", "group"):
+        if key not in data:
+            extra[key] = None
+            continue
+        name = data[key]
+        if isinstance(name, int) and not isinstance(name, bool):
+            name = str(name)  # Rasa writes groups as numbers too: "group": 1
+        if not isinstance(name, str) or not _LABEL_NAME.match(name.strip()):
+            raise AnnotationError(f"invalid {key} {name!r} in {annotation!r}")
+        extra[key] = name.strip()
+    entity, value = str(data["entity"]).strip(), str(data.get("value", text))
+    return _Parsed(entity, value, extra["role"], extra["group"])
 
 
 def parse_annotated_text(raw: str) -> tuple[str, list[EntityAnnotation]]:
@@ -93,14 +126,18 @@ def parse_annotated_text(raw: str) -> tuple[str, list[EntityAnnotation]]:
                 raise AnnotationError(f"entity annotation {fragment!r} has no (entity) after it")
             fragment = raw[bracket:].split()[0]
             raise AnnotationError(f"unclosed entity annotation {fragment!r}")
-        entity, value = _entity_and_value(match)
+        parsed = _entity_and_value(match)
         before = raw[pos:bracket]
         plain.append(before)
         length += len(before)
         text = match.group("text")
         if text != text.strip():
             raise AnnotationError(f"entity text {text!r} starts or ends with whitespace")
-        entities.append(EntityAnnotation(length, length + len(text), entity, value))
+        entities.append(
+            EntityAnnotation(
+                length, length + len(text), parsed.entity, parsed.value, parsed.role, parsed.group
+            )
+        )
         plain.append(text)
         length += len(text)
         pos = match.end()

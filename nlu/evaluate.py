@@ -345,13 +345,13 @@ def cross_validate(
     from thinc.api import Config
 
     from nlu.pipeline_config import pipeline_config_text
-    from nlu.train import build_and_train
+    from nlu.train import build_and_train, ner_types
 
     examples: list[LabelledText] = []
     predictions: list[Prediction] = []
     for train_part, held_out in cross_validation_folds(data, folds):
         fold_data = replace(data, examples=train_part)
-        config = pipeline_config_text(language, with_ner=bool(fold_data.entity_types))
+        config = pipeline_config_text(language, with_ner=bool(ner_types(fold_data)))
         interpreter = Interpreter(build_and_train(fold_data, Config().from_str(config)))
         labelled = [_labelled(example) for example in held_out]
         examples.extend(labelled)

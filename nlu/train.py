@@ -27,6 +27,7 @@ from thinc.api import Config, Optimizer, registry
 from nlu.classifier import IntentClassifier  # importing registers the classifier factory
 from nlu.components import JsonDataComponent  # importing registers the s3_* factories
 from nlu.entities import (  # registers the entity factories
+    NORMALISED_TYPES,
     add_entity_normalisers,
     entity_data_files,
 )
@@ -94,7 +95,7 @@ def train(
     """
     files = nlu_files(Path(nlu_dir))
     data = load_training_data(files)
-    config_text = pipeline_config_text(language, with_ner=bool(data.entity_types))
+    config_text = pipeline_config_text(language, with_ner=bool(ner_types(data)))
     digest = fingerprint([*files, *entity_data_files()], config_text)
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
@@ -132,12 +133,28 @@ def _write_latest(models_dir: Path, language: str, model_path: Path) -> None:
     os.replace(tmp, pointer)
 
 
+def ner_types(data: TrainingData) -> set[str]:
+    """Annotated entity types that only the statistical NER can find (no regex, lookup or
+    normaliser produces them); the pipeline has an ``ner`` component only if there are some."""
+    rules = NORMALISED_TYPES | set(data.regex_features) | set(data.lookup_tables)
+    return set(data.entity_types) - rules
+
+
 def _ner_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:
+    """NER examples for the types only the NER finds (company names ...).
+
+    Types that regexes, lookups or the entity normalisers produce are left out: the merger
+    would discard NER spans of them anyway, and annotating a headcount with its role in the
+    data must not teach the NER a second, string-valued headcount.
+    """
+    learned = ner_types(data)
     examples = []
     for example in data.examples:
         doc = nlp.make_doc(example.text)
         entities = []
         for entity in example.entities:
+            if entity.entity not in learned:
+                continue
             span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
             if span is not None:
                 entities.append((span.start_char, span.end_char, entity.entity))

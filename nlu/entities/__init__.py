@@ -13,6 +13,7 @@ factory                     entities                       value
 ``s3_partner_type_entities_v1`` ``partner_type``           canonical key
 ``s3_entity_resolver_v1``   (overlaps, before the merger)
 ``s3_entity_links_v1``      (region -> country, after the merger)
+``s3_entity_roles_v1``      (``role``/``group`` keys, last)  whose fact: owner, target ...
 ==========================  =============================  ==================================
 
 ``add_entity_normalisers(nlp, training_data)`` adds them all to a pipeline before training;
@@ -32,6 +33,7 @@ from nlu.entities.lexicon import GeoEntities, PartnerTypeEntities, SectorEntitie
 from nlu.entities.money import MoneyEntities, find_money
 from nlu.entities.periods import PeriodEntities, find_durations, find_years
 from nlu.entities.resolve import EntityLinks, EntityResolver
+from nlu.entities.roles import RoleEntities, role_data
 from nlu.entities.vocabulary import (
     DEFAULT_DATA_DIR,
     geo_data,
@@ -53,9 +55,14 @@ NORMALISERS = [
     ("entity_resolver", "s3_entity_resolver_v1"),
 ]
 LINKS = ("entity_links", "s3_entity_links_v1")
+ROLES = ("entity_roles", "s3_entity_roles_v1")
+# Entity types the rule components produce; the statistical NER is not trained on them.
+NORMALISED_TYPES = frozenset(
+    {"headcount", "money", "year", "duration", "country", "region", "sector", "partner_type"}
+)
 
 
-ENTITY_DATA_DIRS = ("geo", "sectors", "rates")
+ENTITY_DATA_DIRS = ("geo", "sectors", "rates", "roles")
 
 
 def entity_data_files(data_dir: Path | None = None) -> list[Path]:
@@ -70,14 +77,15 @@ def add_entity_normalisers(
     """Add the entity normalisers to a pipeline and give them their data.
 
     They go just before the ``entity_merger`` component (or at the end if there is none),
-    and the region-to-country linker just after it. Calling it again does nothing.
+    the region-to-country linker just after it, and the entity roles after that (roles need
+    every entity, derived countries included). Calling it again does nothing.
 
     Args:
         nlp: The pipeline being built (before ``nlp.initialize``).
         training_data: The NLU training data (not needed by the rule-based normalisers;
             accepted so the pipeline builder has one call for all entity set-up).
-        data_dir: Directory holding ``geo/``, ``sectors/`` and ``rates/``; the repository's
-            ``data/`` by default.
+        data_dir: Directory holding ``geo/``, ``sectors/``, ``rates/`` and ``roles/``; the
+            repository's ``data/`` by default.
 
     Raises:
         NluDataError: If an entity data file is missing or malformed.
@@ -104,9 +112,13 @@ def add_entity_normalisers(
         nlp.add_pipe(LINKS[1], name=LINKS[0], after=MERGER)
     else:
         nlp.add_pipe(LINKS[1], name=LINKS[0])
+    roles = nlp.add_pipe(ROLES[1], name=ROLES[0], after=LINKS[0])
+    if isinstance(roles, JsonDataComponent):
+        roles.set_data(role_data(root, nlp.lang or "en"))
 
 
 __all__ = [
+    "NORMALISED_TYPES",
     "EntityLinks",
     "EntityResolver",
     "GeoEntities",
@@ -114,6 +126,7 @@ __all__ = [
     "MoneyEntities",
     "PartnerTypeEntities",
     "PeriodEntities",
+    "RoleEntities",
     "SectorEntities",
     "add_entity_normalisers",
     "find_durations",

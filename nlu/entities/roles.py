@@ -1,0 +1,308 @@
+"""Entity roles: whose fact each entity is (the SME's own, an owner's, a sought partner's ...).
+
+SMEs talk about other organisations in the same breath as about themselves: "Nordvind Group
+owns 60% of us, they have 4000 employees" gives a share, a name and a headcount that all
+belong to the owner. Without roles the dialogue would take every one of them as the SME's
+own. This component reads each message left to right and keeps a *frame* (whose facts are
+being told), changed by cue phrases from ``data/roles/<lang>.yml``; each entity then gets
+the role its frame gives its type, as Rasa's ``role`` key. No role means a fact of the SME.
+
+Rules rather than a learned model: the roles hinge on a few function words ("of us", "we
+own", "they") that a classifier trained on a few hundred examples would not weigh reliably,
+and the cue lists are reviewable and per language. See docs/entities.md, "Roles".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from nlu.components import JsonDataComponent
+from nlu.entities.base import found_entities, logger
+from nlu.entities.text import Entity
+from nlu.entities.vocabulary import _read
+from nlu.errors import NluDataError
+
+ROLES_DIR = "roles"
+SELF, REFER, NEUTRAL, FRAME = "self", "refer", "neutral", "frame"
+GAP = "*"
+GAP_WORDS = 3
+BACKWARD = "< "
+ANY_TYPE = "*"
+# Entity types whose spans hide cue words: a name such as "Baltic Capital Fund" is not a cue.
+NAME_TYPES = frozenset({"company_name"})
+
+
+def role_data(data_dir: Path, language: str) -> dict[str, Any]:
+    """Read ``roles/<language>.yml`` into the component's JSON state.
+
+    Args:
+        data_dir: The data directory (holding ``roles/``).
+        language: Language code; a language without a file gets empty data (no roles).
+
+    Returns:
+        ``{"sentence_ends", "boundaries", "cues", "roles", "absorbs", "grouped"}``.
+
+    Raises:
+        NluDataError: If the file is malformed.
+    """
+    path = Path(data_dir) / ROLES_DIR / f"{language}.yml"
+    if not path.is_file():
+        return {}
+    raw = _read(path)
+    try:
+        cues = [_cue(p, SELF) for p in raw.get("self", [])]
+        cues += [_cue(p, REFER) for p in raw.get("refer", [])]
+        cues += [_cue(p, NEUTRAL) for p in raw.get("neutral", [])]
+        roles: dict[str, dict[str, str]] = {}
+        absorbs: dict[str, list[str]] = {}
+        grouped: list[str] = []
+        for name, frame in raw["frames"].items():
+            roles[str(name)] = {str(k): str(v) for k, v in frame["roles"].items()}
+            absorbs[str(name)] = [str(a) for a in frame.get("absorbs", [])]
+            if frame.get("grouped"):
+                grouped.append(str(name))
+            for strength in ("strong", "weak"):
+                cues += [_cue(p, FRAME, str(name), strength) for p in frame.get(strength, [])]
+        return {
+            "sentence_ends": [str(s) for s in raw.get("sentence_ends", [])],
+            "boundaries": [str(s).lower() for s in raw.get("boundaries", [])],
+            "cues": cues,
+            "roles": roles,
+            "absorbs": absorbs,
+            "grouped": grouped,
+        }
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise NluDataError(f"{path}: malformed role cues: {exc!r}") from exc
+
+
+def _cue(item: Any, kind: str, frame: str = "", strength: str = "strong") -> dict[str, Any]:
+    """One cue as JSON: its phrase, what it does, and the entity types it limits a frame to."""
+    types = None
+    if isinstance(item, dict):
+        phrase, types = str(item["phrase"]), [str(t) for t in item.get("types", [])] or None
+    else:
+        phrase = str(item)
+    backward = phrase.startswith(BACKWARD)
+    phrase = phrase.removeprefix(BACKWARD).strip().lower()
+    if not phrase:
+        raise ValueError(f"empty cue phrase in {kind} {frame}")
+    return {
+        "phrase": phrase,
+        "kind": kind,
+        "frame": frame,
+        "weak": strength == "weak",
+        "backward": backward,
+        "types": types,
+    }
+
+
+@dataclass
+class Frame:
+    """Whose facts are being told: a kind of frame (None for the SME itself).
+
+    ``types`` limits the frame to some entity types; entities of other types fall back to
+    ``parent``, the frame that was active when this one started.
+    """
+
+    kind: str | None = None
+    types: frozenset[str] | None = None
+    parent: Frame | None = None
+    number: int = 0
+    sentence: int = 0
+
+    def for_type(self, entity_type: str) -> Frame:
+        """The frame that owns a fact of this type."""
+        frame: Frame | None = self
+        while frame is not None and frame.types is not None and entity_type not in frame.types:
+            frame = frame.parent
+        return frame or Frame()
+
+
+class EntityRoles:
+    """Assigns Rasa entity roles from cue phrases; its state is the JSON from ``role_data``.
+
+    Kept apart from the spaCy component so it can be tested on a bare tokenizer.
+    """
+
+    def __init__(self, nlp: Language, data: dict[str, Any]) -> None:
+        self.data = data
+        self.cues: list[dict[str, Any]] = data.get("cues", [])
+        self.roles: dict[str, dict[str, str]] = data.get("roles", {})
+        self.absorbs: dict[str, list[str]] = data.get("absorbs", {})
+        self.grouped = frozenset(data.get("grouped", []))
+        self.sentence_ends = frozenset(data.get("sentence_ends", []))
+        self.boundaries = frozenset(data.get("boundaries", []))
+        self.matcher = Matcher(nlp.vocab)
+        for index, cue in enumerate(self.cues):
+            self.matcher.add(str(index), [_pattern(nlp, cue["phrase"])])
+        self._ids = {nlp.vocab.strings[str(i)]: i for i in range(len(self.cues))}
+
+    def frames(self, doc: Doc, entities: list[Entity]) -> list[Frame]:
+        """The frame of every token of ``doc`` (see the module docstring).
+
+        Args:
+            doc: The tokenised message.
+            entities: Its entities; cue words inside a company name are ignored.
+
+        Returns:
+            One ``Frame`` per token; tokens share frame objects.
+        """
+        cues = self._cue_starts(doc, entities)
+        own = Frame()
+        current, last_other = own, None
+        at: list[Frame] = []
+        clause_start, sentence, count = 0, 0, 0
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if i in cues:
+                end, cue = cues[i]
+                current, last_other, count = self._apply(
+                    cue, current, last_other, own, sentence, count
+                )
+                if cue["backward"] and current.kind is not None:
+                    at[clause_start:i] = [current] * (i - clause_start)
+                at.extend([current] * (end - i))
+                i, clause_start = end, end
+                continue
+            text = token.text.lower()
+            at.append(current)
+            if text in self.sentence_ends or (token.is_space and "\n" in token.text):
+                current, clause_start, sentence = own, i + 1, sentence + 1
+            elif text in self.boundaries:
+                clause_start = i + 1
+            i += 1
+        return at
+
+    def _apply(
+        self,
+        cue: dict[str, Any],
+        current: Frame,
+        last_other: Frame | None,
+        own: Frame,
+        sentence: int,
+        count: int,
+    ) -> tuple[Frame, Frame | None, int]:
+        """The frame after one cue, the last other organisation's frame, and frames so far."""
+        kind = cue["kind"]
+        if kind == SELF:
+            return own, last_other, count
+        if kind == REFER:
+            return (last_other or current), last_other, count
+        if kind == NEUTRAL:
+            return current, last_other, count
+        name = cue["frame"]
+        if current.kind is not None and current.kind != name:
+            if name in self.absorbs.get(current.kind, []) and (
+                cue["backward"] or current.sentence == sentence
+            ):
+                return current, last_other, count  # "a vc fund ... owns 30% of us"
+            if current.kind in self.absorbs.get(name, []):
+                current.kind = name  # "our owner, a vc fund": the owner is an investor
+                return current, last_other, count
+            if cue["weak"]:
+                return current, last_other, count
+        elif current.kind == name and (cue["weak"] or not cue["backward"]):
+            return current, last_other, count  # "..., the owner has 4000 staff": the same one
+        types = frozenset(cue["types"]) if cue["types"] else None
+        frame = Frame(name, types, current, count + 1, sentence)
+        return frame, (frame if types is None else last_other), count + 1
+
+    def _cue_starts(
+        self, doc: Doc, entities: list[Entity]
+    ) -> dict[int, tuple[int, dict[str, Any]]]:
+        """Non-overlapping cue matches by start token, longest first at each position."""
+        names = [(e["start"], e["end"]) for e in entities if e["entity"] in NAME_TYPES]
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1], m[1] - m[2]))
+        starts: dict[int, tuple[int, dict[str, Any]]] = {}
+        taken = 0
+        for match_id, start, end in matches:
+            if start < taken:
+                continue
+            span = doc[start:end]
+            if any(s < span.end_char and span.start_char < e for s, e in names):
+                continue
+            starts[start] = (end, self.cues[self._ids[match_id]])
+            taken = end
+        return starts
+
+    def assign(self, doc: Doc, entities: list[Entity]) -> None:
+        """Set ``role`` (and ``group`` when a role has several organisations) on entities.
+
+        Args:
+            doc: The message.
+            entities: Its entities, changed in place; an entity whose frame gives no role
+                keeps no ``role`` key (a fact of the SME itself).
+        """
+        if not self.cues or not entities or len(doc) == 0:
+            return
+        frames = self.frames(doc, entities)
+        by_char = {token.idx: token.i for token in doc}
+        chosen: list[tuple[Entity, Frame, str]] = []
+        for entity in entities:
+            entity.pop("role", None)
+            entity.pop("group", None)
+            token = by_char.get(entity["start"])
+            if token is None:
+                span = doc.char_span(entity["start"], entity["end"], alignment_mode="expand")
+                token = span.start if span is not None else None
+            if token is None or token >= len(frames):
+                continue
+            frame = frames[token].for_type(entity["entity"])
+            if frame.kind is None:
+                continue
+            table = self.roles.get(frame.kind, {})
+            role = table.get(entity["entity"], table.get(ANY_TYPE))
+            if role:
+                chosen.append((entity, frame, role))
+        self._set(chosen)
+
+    def _set(self, chosen: list[tuple[Entity, Frame, str]]) -> None:
+        """Write roles; number groups when one role has facts of several organisations."""
+        numbers: dict[str, list[int]] = {}
+        for _, frame, role in chosen:
+            seen = numbers.setdefault(role, [])
+            if frame.kind in self.grouped and frame.number not in seen:
+                seen.append(frame.number)
+        for entity, frame, role in chosen:
+            entity["role"] = role
+            if frame.kind in self.grouped and len(numbers[role]) > 1:
+                entity["group"] = str(numbers[role].index(frame.number) + 1)
+
+
+def _pattern(nlp: Language, phrase: str) -> list[dict[str, Any]]:
+    """A Matcher pattern for a cue phrase; ``*`` matches one to three words."""
+    pattern: list[dict[str, Any]] = []
+    for word in phrase.split():
+        if word == GAP:
+            pattern.append({"IS_SPACE": False})
+            pattern.extend({"IS_SPACE": False, "OP": "?"} for _ in range(GAP_WORDS - 1))
+            continue
+        pattern.extend({"LOWER": token.lower_} for token in nlp.make_doc(word))
+    return pattern
+
+
+class RoleEntities(JsonDataComponent):
+    """The spaCy component: roles for the merged entities, after the region links."""
+
+    def _compile(self) -> None:
+        self.reader = EntityRoles(self.nlp, self.data)
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            self.reader.assign(doc, found_entities(doc))
+        except Exception:  # a message without roles is better than a failed turn
+            logger.exception("entity roles failed on a message of %d characters", len(doc.text))
+        return doc
+
+
+@Language.factory("s3_entity_roles_v1")
+def make_entity_roles(nlp: Language, name: str) -> RoleEntities:
+    """Create the entity role component (its cues are set before training)."""
+    return RoleEntities(nlp, name)
