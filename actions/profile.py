@@ -3,7 +3,6 @@ checking each answer with a reason the SME can act on."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -12,8 +11,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import nlu
 from actions import profile_fields as fields
+from actions.answers import name_answer
 from actions.countries import find_country
+from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_labels import partner_type_key
 
 MAX_EMPLOYEES = 1_000_000
@@ -33,21 +35,22 @@ LINKED_DETAILS = (
     "linked_balance_sheet_eur",
 )
 FREE_TEXT_ANSWERS = ("company_name", "offer_description", "need_description")
-ANSWER_ONLY = ("company_name", "offer_description")  # words in these are not other facts
 ABOUT_PARTNERS = ("need_description", "partner_type", "target_countries")
-CONTROL_INTENTS = (
-    "stop",
-    "skip",
-    "ask_why",
-    "ask_help",
-    "talk_to_human",
-    "bot_challenge",
-    "show_menu",
-    "edit_profile",
+ABOUT_OTHER_ENTERPRISE = ("ownership_links", *LINKED_DETAILS)
+# The SME's own facts: a message about another organisation never changes them.
+OWN_FACTS = (
+    "company_name",
+    "country",
+    "region",
+    "sector",
+    "employees",
+    "annual_turnover_eur",
+    "balance_sheet_eur",
+    "year_founded",
 )
+GOAL_OF_INTENT = {"check_voucher": "voucher", "find_partners": "partners"}
 NOTHING = ("none", "nothing", "no", "n/a", "na", "-", "nope", "not really")
 OTHER_NUMBERS = ("headcount", "year", "duration")
-_NUMBER = re.compile(r"-?\d[\d\s,.]*")
 
 
 class ValidateProfileForm(FormValidationAction):
@@ -64,62 +67,82 @@ class ValidateProfileForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Ask ownership details only for partner or linked firms; never ask skipped fields."""
+        """Ask ownership details only for partner or linked firms; never ask skipped fields.
+
+        When the SME's latest message was about its owner, subsidiary or investor, the
+        questions about that enterprise come next, while the SME is on that topic.
+        """
         skipped = set(tracker.get_slot("skipped_fields") or [])
         linked = tracker.get_slot("ownership_links") in ("partner", "linked")
-        return [
+        slots = [
             slot
             for slot in domain_slots
             if slot not in skipped and (linked or slot not in LINKED_DETAILS)
         ]
+        entities = (tracker.latest_message or {}).get("entities") or []
+        if any(e.get("role") in fields.OTHER_ORGANISATIONS for e in entities):
+            slots.sort(key=lambda slot: slot not in LINKED_DETAILS)
+        return slots
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """A typed answer or a "skip" first; otherwise the usual extract-validate."""
-        typed = self._typed_answer(tracker)
-        if typed.keys() & set(ANSWER_ONLY):
-            return await self._answer_only(typed, dispatcher, tracker, domain)
-        skip_events = self._skip(dispatcher, tracker) or [SlotSet(k, v) for k, v in typed.items()]
-        tracker.add_slots(skip_events)
-        return skip_events + await super().run(dispatcher, tracker, domain)
+        """Read what the SME's message answers, then the usual extract-validate.
 
-    async def _answer_only(
+        Before validation: a "skip"; the figures of an owner, subsidiary or investor (entity
+        roles) go to the `linked_*` slots; a typed name is only the part of the sentence
+        that names. After extraction, candidates that the message does not really give are
+        dropped, so no validation error is said about them (see `_drop_non_answers`).
+        """
+        if tracker.latest_action_name != "action_listen":  # activation or a resumed form
+            return await self._validate(dispatcher, tracker, domain, _slot_values(tracker))
+        before = _slots_before_message(tracker)
+        skip = self._skip(dispatcher, tracker)
+        if skip:
+            tracker.add_slots(skip)
+            if skip[0]["name"] != "skipped_fields":  # a required question: asked again
+                next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+                return skip + ([next_slot] if next_slot else [])
+            return skip + await self._validate(dispatcher, tracker, domain, before)
+        requested = tracker.get_slot("requested_slot")
+        facts = fields.other_organisation_facts(
+            tracker.latest_message, answering_about_it=requested in ABOUT_OTHER_ENTERPRISE
+        )
+        facts.update(self._typed_answer(tracker))
+        pre = [SlotSet(name, value) for name, value in facts.items()]
+        tracker.add_slots(pre)
+        if requested == "company_name" and "company_name" not in facts:
+            _drop_candidates(tracker, ("company_name",))
+        return pre + await self._validate(dispatcher, tracker, domain, before)
+
+    async def _validate(
         self,
-        typed: dict[str, str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
+        before: dict[str, Any],
     ) -> list[EventType]:
-        """Validate a typed name or description alone: words in it ("Nordic Fermentation")
-        are not facts about anything else."""
-        ((slot, text),) = typed.items()
-        validated = getattr(self, f"validate_{slot}")(text, dispatcher, tracker, domain)
-        if validated.get(slot) is None and _fills_other_slots(tracker):
-            return await super().run(dispatcher, tracker, domain)  # a sentence of facts
-        events: list[EventType] = [SlotSet(name, value) for name, value in validated.items()]
-        tracker.add_slots(events)
-        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return events + ([next_slot] if next_slot else [])
+        extraction = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extraction)
+        if tracker.latest_action_name == "action_listen":
+            _drop_non_answers(tracker, before)
+        events = await self._extract_validation_events(dispatcher, tracker, domain)
+        return events + _bookkeeping(tracker, before, events)
 
     def _typed_answer(self, tracker: Tracker) -> dict[str, str]:
         """A typed name or description answers its question, whatever intent the NLU saw.
 
-        Descriptions often sound like requests ("we look for food companies"); unless the
-        SME used a control word (stop, skip, why, help), the text is the answer.
+        Descriptions often sound like requests ("we look for food companies"): the whole text
+        is the answer. A name is only the part of the sentence that names (`name_answer`).
         """
         requested = tracker.get_slot("requested_slot")
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = (tracker.latest_message.get("text") or "").strip()
-        if (
-            requested in FREE_TEXT_ANSWERS
-            and intent not in CONTROL_INTENTS
-            and text
-            and tracker.latest_action_name == "action_listen"
-            and not text.startswith("/")
-        ):
-            return {requested: text}
-        return {}
+        if requested not in FREE_TEXT_ANSWERS or not text or text.startswith("/"):
+            return {}
+        if requested == "company_name":
+            name = name_answer(tracker.latest_message, _language(tracker))
+            return {"company_name": name} if name else {}
+        return {requested: text}
 
     def _skip(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
@@ -140,7 +163,8 @@ class ValidateProfileForm(FormValidationAction):
     def extract_country(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The home country, from a country or a region named before any "looking for".
+        """The home country, from a country or a region named without a role (entities with
+        the roles `target` or `partner` say where partners are sought).
 
         Once the country is known, only a country named outright changes it (a region of
         another country is a wrong region, not a move).
@@ -156,19 +180,20 @@ class ValidateProfileForm(FormValidationAction):
     def extract_region(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The home region, when one is named before any "looking for"."""
+        """The home region, when one is named without a role."""
+        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
+            return {}  # places in these answers are where partners should be
         region = fields.own_region(tracker.latest_message)
         return {"region": region} if region else {}
 
     def extract_target_countries(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Countries named after "looking for", other than the home country."""
+        """Countries where partners are sought (the roles `target` and `partner`; in an answer
+        about partners, places without a role too), other than the home country."""
         message = tracker.latest_message
         if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
-            mentioned = fields.named_countries(message)
-            found = [find_country(fields.code_of(e.get("value")) or "") for e in mentioned]
-            targets = [country.code for country in found if country]
+            targets = fields.place_countries(message, (None, *fields.SOUGHT))
         else:
             _, targets = fields.own_and_target_countries(message)
         home = tracker.get_slot("country")
@@ -428,29 +453,104 @@ class ValidateProfileForm(FormValidationAction):
 
 
 def parse_count(value: Any) -> int | None:
-    """A whole number from a number or the first number in a text, else None."""
+    """A whole number from a slot value: a number, or a typed answer read by the NLU's
+    rules (`nlu.parse_count`: "1.200" and "1 200" are 1200, "12-15" is 15, a stated total
+    wins in "40 devs + 5 admin so 45"), so the form and the entities agree; else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        match = _NUMBER.search(value)
-        if not match:
-            return None
-        digits = re.sub(r"[\s,]", "", match.group(0)).rstrip(".")
-        try:
-            number = float(digits)
-        except ValueError:
-            return None
-    else:
-        return None
-    return int(number) if number.is_integer() else None
+        return int(value) if float(value).is_integer() else None
+    return nlu.parse_count(value) if isinstance(value, str) else None
 
 
 def _has_entity(tracker: Tracker, kinds: tuple[str, ...]) -> bool:
     return any(
         e.get("entity") in kinds for e in (tracker.latest_message or {}).get("entities") or []
     )
+
+
+def _candidates_start(events: list[dict[str, Any]]) -> int:
+    """Where the trailing `slot` events (this message's slot candidates) begin."""
+    start = len(events)
+    while start > 0 and events[start - 1].get("event") == "slot":
+        start -= 1
+    return start
+
+
+def _slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot":
+            values[event["name"]] = event.get("value")
+    return values
+
+
+def _slots_before_message(tracker: Tracker) -> dict[str, Any]:
+    """The slots as they were before this message's candidates."""
+    return _slot_values(tracker.events[: _candidates_start(tracker.events)])
+
+
+def _drop_candidates(tracker: Tracker, names: tuple[str, ...] | set[str]) -> None:
+    """Withdraw slot candidates, so they are neither validated nor set."""
+    start = _candidates_start(tracker.events)
+    dropped = {e["name"] for e in tracker.events[start:]} & set(names)
+    if not dropped:
+        return
+    tracker.events[start:] = [e for e in tracker.events[start:] if e["name"] not in dropped]
+    before = _slot_values(tracker.events[:start])
+    for name in dropped:
+        tracker.slots[name] = before.get(name)
+
+
+def _drop_non_answers(tracker: Tracker, before: dict[str, Any]) -> None:
+    """Drop the candidates a message does not really give.
+
+    - Asked about an owner, a subsidiary or an investor, the SME describes that enterprise:
+      its own facts stay as they are.
+    - The whole text as the answer to a question that wants a country, an amount or a number
+      is no answer when the message gave other facts ("turnover is 2 M" asked for the
+      country): those are kept and the question is asked again, with no error message.
+    - Words in a free-text answer (a description) do not overwrite facts already known.
+    """
+    requested = str(before.get("requested_slot"))
+    if requested in ABOUT_OTHER_ENTERPRISE:
+        _drop_candidates(tracker, OWN_FACTS)
+    start = _candidates_start(tracker.events)
+    candidates = _slot_values(tracker.events[start:])
+    others = {
+        name
+        for name, value in candidates.items()
+        if name != requested and value is not None and value != before.get(name)
+    }
+    text = (tracker.latest_message.get("text") or "").strip()
+    if requested not in FREE_TEXT_ANSWERS and candidates.get(requested) == text and others:
+        _drop_candidates(tracker, (requested,))
+    if requested in FREE_TEXT_ANSWERS:
+        _drop_candidates(tracker, {n for n in others if before.get(n) is not None})
+
+
+def _bookkeeping(
+    tracker: Tracker, before: dict[str, Any], events: list[EventType]
+) -> list[EventType]:
+    """A running form is not paused; a changed profile needs confirming again; a goal
+    asked for in the middle of the form ("let's check the voucher") becomes the goal."""
+    out: list[EventType] = []
+    if tracker.get_slot("profile_paused"):
+        out.append(SlotSet("profile_paused", False))
+    changed = any(
+        e.get("event") == "slot"
+        and e.get("name") in PROFILE_SLOTS
+        and e.get("value") is not None
+        and e.get("value") != before.get(e["name"])
+        for e in events
+    )
+    if changed and tracker.get_slot("profile_saved"):
+        out.append(SlotSet("profile_saved", False))
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    goal = GOAL_OF_INTENT.get(str(intent))
+    if goal and not changed and goal != tracker.get_slot("journey_goal"):
+        out.append(SlotSet("journey_goal", goal))
+    return out
 
 
 def _fills_other_slots(tracker: Tracker) -> bool:

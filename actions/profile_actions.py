@@ -30,6 +30,8 @@ PROFILE_SLOTS = (
     "annual_turnover_eur",
     "balance_sheet_eur",
     "ownership_links",
+    "linked_relation",
+    "linked_name",
     "linked_share_pct",
     "linked_employees",
     "linked_turnover_eur",

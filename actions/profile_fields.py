@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+import nlu
 from actions.countries import find_country
 from bot.config import get_settings
 
@@ -28,45 +29,83 @@ MONEY_CONTEXT = {
     "balance_sheet_eur": re.compile(r"balance[- ]?sheet|total assets|taseen|balansomslutning"),
     "de_minimis_received_eur": re.compile(r"de ?minimis|state aid|public aid|aid received"),
 }
-_SCALE = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "tkr": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "mio": 1e6,
-    "million": 1e6,
-    "millions": 1e6,
-    "milj": 1e6,
-    "miljoonaa": 1e6,
-    "miljoner": 1e6,
-    "bn": 1e9,
-    "billion": 1e9,
-    "mrd": 1e9,
-}
-_AMOUNT = re.compile(r"(-?\d[\d\s.,]*)\s*([a-zA-Z]+)?")
 
 
-def entities_of(message: dict[str, Any] | None, entity: str) -> list[dict[str, Any]]:
-    """The message's entities of one type, in text order."""
-    found = [e for e in (message or {}).get("entities") or [] if e.get("entity") == entity]
+# Entity roles (docs/entities.md): facts of other organisations, and where partners are sought.
+OTHER_ORGANISATIONS = ("owner", "subsidiary", "investor")
+SOUGHT = ("target", "partner")
+_PERCENT_AFTER = re.compile(r"\s*(%|per ?cent|pct|prosent|procent|proc\.)", re.IGNORECASE)
+
+
+def entities_of(
+    message: dict[str, Any] | None, entity: str, roles: tuple[str | None, ...] = (None,)
+) -> list[dict[str, Any]]:
+    """The message's entities of one type whose role is one of `roles`, in text order.
+
+    The default, no role, is what the SME says about itself.
+    """
+    found = [
+        e
+        for e in (message or {}).get("entities") or []
+        if e.get("entity") == entity and e.get("role") in roles
+    ]
     return sorted(found, key=lambda e: e.get("start") or 0)
 
 
-def named_countries(message: dict[str, Any] | None) -> list[dict[str, Any]]:
+def named_countries(
+    message: dict[str, Any] | None, roles: tuple[str | None, ...] = (None,)
+) -> list[dict[str, Any]]:
     """Country entities named outright, not those a region implies (same span)."""
-    region_spans = {(e.get("start"), e.get("end")) for e in entities_of(message, "region")}
+    region_spans = {(e.get("start"), e.get("end")) for e in entities_of(message, "region", roles)}
     return [
         e
-        for e in entities_of(message, "country")
+        for e in entities_of(message, "country", roles)
         if (e.get("start"), e.get("end")) not in region_spans
     ]
 
 
-def need_start(message: dict[str, Any] | None) -> int | None:
-    """Where the description of what the SME seeks begins, if the message has one."""
-    match = NEED_CUES.search((message or {}).get("text") or "")
-    return match.start() if match else None
+def other_organisation_facts(
+    message: dict[str, Any] | None, *, answering_about_it: bool
+) -> dict[str, Any]:
+    """The figures of an owner, subsidiary or investor named in the message, as the
+    `linked_*` slots of the enterprise the SME has ownership links with.
+
+    Args:
+        message: the NLU's parse of the latest message.
+        answering_about_it: the SME is answering a question about that other enterprise, so
+            figures without a role are its figures too ("like 10 people").
+
+    Returns:
+        Slot values: `linked_relation`, `linked_name`, `linked_share_pct`, `linked_employees`,
+        `linked_turnover_eur`, and `ownership_links` when a share says which kind of link it
+        is. A share under 25 % is no link in the SME definition, so its figures are dropped.
+    """
+    text = (message or {}).get("text") or ""
+    roles: tuple[str | None, ...] = OTHER_ORGANISATIONS + ((None,) if answering_about_it else ())
+    entities = sorted(
+        ((message or {}).get("entities") or []), key=lambda e: e.get("start") or 0
+    )
+    facts: dict[str, Any] = {}
+    for entity in entities:
+        role, kind, value = entity.get("role"), entity.get("entity"), entity.get("value")
+        if role not in roles:
+            continue
+        if role is not None:
+            facts.setdefault("linked_relation", role)
+        if kind == "company_name" and role is not None and isinstance(value, str):
+            facts.setdefault("linked_name", value)
+        elif kind == "headcount":
+            facts.setdefault("linked_employees", value)
+        elif kind == "money":
+            facts.setdefault("linked_turnover_eur", amount_eur(value))
+        elif kind == "number" and _PERCENT_AFTER.match(text, int(entity.get("end") or 0)):
+            facts.setdefault("linked_share_pct", amount_eur(value))
+    share = facts.get("linked_share_pct")
+    if share is not None and ("linked_relation" in facts or answering_about_it):
+        if share < 25:
+            return {"ownership_links": "none"}
+        facts["ownership_links"] = "linked" if share > 50 else "partner"
+    return {name: value for name, value in facts.items() if value is not None}
 
 
 def need_text(message: dict[str, Any] | None) -> str | None:
@@ -79,34 +118,36 @@ def need_text(message: dict[str, Any] | None) -> str | None:
     return rest[:500] if len(rest) >= 8 else None
 
 
-def own_and_target_countries(message: dict[str, Any] | None) -> tuple[str | None, list[str]]:
-    """The SME's own country (before any "looking for"), and the countries it looks to."""
-    cue = need_start(message)
-    own: str | None = None
-    targets: list[str] = []
+def place_countries(
+    message: dict[str, Any] | None, roles: tuple[str | None, ...] = (None,)
+) -> list[str]:
+    """ISO codes of the countries named, or implied by a region, with one of `roles`."""
     mentions = [
         (e.get("start") or 0, code_of(e.get("value")))
-        for e in entities_of(message, "country") + entities_of(message, "region")
+        for e in entities_of(message, "country", roles) + entities_of(message, "region", roles)
     ]
-    for start, code in sorted(mentions):
+    codes: list[str] = []
+    for _, code in sorted(mentions, key=lambda m: m[0]):
         known = find_country(code) if code else None
         country = region_country(code or "") or (known.code if known else None)
-        if country is None:
-            continue  # not a place we know (a model's guess)
-        if cue is not None and start >= cue:
-            if country not in targets:
-                targets.append(country)
-        elif own is None:
-            own = country
+        if country is not None and country not in codes:  # None: not a place we know
+            codes.append(country)
+    return codes
+
+
+def own_and_target_countries(message: dict[str, Any] | None) -> tuple[str | None, list[str]]:
+    """The SME's own country (a place without a role) and the countries where it seeks
+    partners (places with the role `target` or `partner`)."""
+    own = next(iter(place_countries(message)), None)
+    targets = place_countries(message, SOUGHT)
     return own, [c for c in targets if c != own]
 
 
 def own_region(message: dict[str, Any] | None) -> str | None:
-    """The first region named before any "looking for"."""
-    cue = need_start(message)
+    """The first region named without a role: where the SME itself is."""
     for entity in entities_of(message, "region"):
         code = code_of(entity.get("value"))
-        if code and region_country(code) and (cue is None or (entity.get("start") or 0) < cue):
+        if code and region_country(code):
             return code
     return None
 
@@ -135,29 +176,14 @@ def money_for(
 
 
 def amount_eur(value: Any) -> float | None:
-    """EUR from a money entity value (a dict with `amount_eur`) or a plain number."""
+    """EUR from a money entity value (a dict with `amount_eur`), a plain number, or a typed
+    amount read by the NLU's rules (`nlu.parse_amount`: "4.500" is 4500, "2,5 mln" 2500000),
+    so an answer without a currency is read as the money entity would read it."""
     if isinstance(value, dict):
         value = value.get("amount_eur")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    return parse_amount(value) if isinstance(value, str) else None
-
-
-def parse_amount(text: str) -> float | None:
-    """A typed amount: "4 million", "2,5 milj", "300k", "4 000 000"; None if not a number."""
-    match = _AMOUNT.search(text.replace("\u00a0", " "))
-    if not match:
-        return None
-    number = match.group(1).strip().replace(" ", "")
-    scale = _SCALE.get((match.group(2) or "").lower().rstrip("."), 1.0)
-    if "," in number and "." not in number:
-        head, _, tail = number.rpartition(",")
-        number = head.replace(",", "") + ("." + tail if len(tail) != 3 or scale > 1 else tail)
-    number = number.replace(",", "")
-    try:
-        return float(number) * scale
-    except ValueError:
-        return None
+    return nlu.parse_amount(value) if isinstance(value, str) else None
 
 
 @lru_cache(maxsize=2)

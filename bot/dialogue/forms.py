@@ -15,6 +15,10 @@ from bot.dialogue.slot_filling import extract_slots
 from bot.dialogue.tracker import DialogueTracker, loop_event, simple_event, slot_event
 
 REQUESTED_SLOT = "requested_slot"
+# After a question was asked this many times in a row without an answer, the form also offers
+# a way out (skip, help, a person) with `utter_form_stuck`, so nobody is trapped in a form.
+MAX_ASKS_IN_A_ROW = 2
+STUCK_RESPONSE = "utter_form_stuck"
 
 CustomCall = Callable[[str, DialogueTracker], Awaitable[dict[str, Any]]]
 
@@ -46,6 +50,10 @@ async def run_form(
     outcome = StepOutcome()
     activating = tracker.active_loop != form.name
     after_user = tracker.latest_event_kind() == "user"
+    if after_user and not activating and _intent(tracker) in form.ignored_intents:
+        # A question or a request in the middle of the form: not an answer. Rules answer it,
+        # then the form asks its question again.
+        return _rejection(form)
     if activating:
         outcome.events.append(loop_event(form.name))
     requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
@@ -60,8 +68,10 @@ async def run_form(
         )
     slot_events = [slot_event(name, value) for name, value in candidates.items()]
     validator = f"validate_{form.name}"
-    # The validator also runs custom `extract_<slot>` methods, so it sees every user message.
-    if has_custom(validator) and (slot_events or activating or after_user):
+    # The validator also runs custom `extract_<slot>` methods, so it sees every user message;
+    # and it decides which slots are still required (skipped ones are not), so it also runs
+    # when the form resumes after an interruption.
+    if has_custom(validator):
         probe = DialogueTracker(
             tracker.sender_id, tracker.domain, tracker.events + outcome.events + slot_events
         )
@@ -72,15 +82,9 @@ async def run_form(
         outcome.messages.extend(answer["responses"])
     filled = [e for e in slot_events if e.get("event") == "slot" and e["name"] != REQUESTED_SLOT]
     if after_user and not activating and not filled:
-        return StepOutcome(
-            events=[
-                simple_event(
-                    "action_execution_rejected", name=form.name, policy=None, confidence=1.0
-                )
-            ],
-            messages=outcome.messages,
-            rejected=True,
-        )
+        rejection = _rejection(form)
+        rejection.messages = outcome.messages
+        return rejection
     outcome.events.extend(slot_events)
     await _ask_or_finish(form, tracker, outcome, call_custom, has_custom)
     return outcome
@@ -104,6 +108,21 @@ async def _ask_or_finish(
         return
     if not chosen:
         outcome.events.append(slot_event(REQUESTED_SLOT, next_slot))
+    state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
+    stuck = times_asked_in_a_row(state, next_slot) > MAX_ASKS_IN_A_ROW
+    await _ask(form, next_slot, tracker, outcome, call_custom, has_custom)
+    if stuck and STUCK_RESPONSE in tracker.domain.responses:
+        outcome.messages.append({"response": STUCK_RESPONSE})
+
+
+async def _ask(
+    form: Form,
+    next_slot: str,
+    tracker: DialogueTracker,
+    outcome: StepOutcome,
+    call_custom: CustomCall,
+    has_custom: Callable[[str], bool],
+) -> None:
     custom_ask = f"action_ask_{form.name}_{next_slot}"
     if not has_custom(custom_ask):
         custom_ask = f"action_ask_{next_slot}"
@@ -116,6 +135,39 @@ async def _ask_or_finish(
         if response in tracker.domain.responses:
             outcome.messages.append({"response": response})
             return
+
+
+def _rejection(form: Form) -> StepOutcome:
+    return StepOutcome(
+        events=[
+            simple_event("action_execution_rejected", name=form.name, policy=None, confidence=1.0)
+        ],
+        rejected=True,
+    )
+
+
+def times_asked_in_a_row(tracker: DialogueTracker, slot: str) -> int:
+    """How often the form has asked for `slot` since it last made progress.
+
+    Counts the `requested_slot` events for `slot`, walking back until the form asked for
+    another slot, filled a slot of its own, or was (de)activated.
+    """
+    form = tracker.domain.forms.get(tracker.active_loop or "")
+    required = set(form.required_slots) if form else set()
+    count = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "active_loop":
+            break
+        if kind != "slot":
+            continue
+        if event.get("name") == REQUESTED_SLOT:
+            if event.get("value") != slot:
+                break
+            count += 1
+        elif event.get("name") in required and event.get("value") is not None:
+            break
+    return count
 
 
 def _intent(tracker: DialogueTracker) -> str | None:

@@ -2,6 +2,10 @@
 
 Slots that a form requires are filled only by that form, so every value passes its validation;
 all other slots are filled after each user message, as Rasa's `action_extract_slots` does.
+
+Roles and groups follow Rasa: a `from_entity` mapping takes only entities whose `role` and
+`group` equal the mapping's, so a mapping without a role never takes an entity that the NLU gave
+a role (the owner's headcount does not fill the company's own `employees`).
 """
 
 from __future__ import annotations
@@ -103,8 +107,8 @@ def _value(mapping: SlotMapping, slot: Slot, message: dict[str, Any]) -> Any:
             e.get("value")
             for e in message.get("entities") or []
             if e.get("entity") == mapping.entity
-            and (mapping.role is None or e.get("role") == mapping.role)
-            and (mapping.group is None or e.get("group") == mapping.group)
+            and e.get("role") == mapping.role
+            and e.get("group") == mapping.group
         ]
         if not values:
             return None

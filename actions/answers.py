@@ -1,0 +1,108 @@
+"""Which part of a typed sentence answers a free-text question, so the rest stays facts.
+
+An SME asked for its company's name often answers with more ("Packsense UAB from Kaunas, 14 of
+us") or with no name at all ("Kaunas, we make sensors, 14 people"). The name is the clause that
+names: not a place, a number, a description or a question. Pure functions over the NLU's parse;
+the words that introduce or rule out a name live in `data/profile/answer_words.yml`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from bot.config import get_settings
+
+MAX_NAME_WORDS = 8
+# Entities that are facts, not names: a clause holding one is not the company's name.
+FACT_ENTITIES = frozenset(
+    {"region", "country", "headcount", "money", "year", "duration", "number", "ownership"}
+)
+# A name that is only a sector or a partner type ("food tech", "a university") is no name.
+KIND_ENTITIES = frozenset({"sector", "partner_type"})
+_CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.(?:\s|$)|\s[-–—]\s|\s\+\s")
+
+
+@lru_cache(maxsize=8)
+def answer_words(language: str) -> dict[str, list[str]]:
+    """The answer words of a language (English where the language has none)."""
+    path = get_settings().DATA_DIR / "profile" / "answer_words.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {k: [str(w) for w in v] for k, v in (data.get(language) or data["en"]).items()}
+
+
+def name_answer(message: dict[str, Any] | None, language: str = "en") -> str | None:
+    """The company name in a typed answer to "What is your company's name?", or None.
+
+    A name the NLU recognised (a `company_name` entity without a role) wins. Otherwise the
+    first clause that is not a fact, a description or a question, with words like "we are"
+    before it removed.
+    """
+    message = message or {}
+    text = str(message.get("text") or "")
+    if not text.strip() or text.lstrip().startswith("/"):
+        return None
+    entities = [e for e in message.get("entities") or [] if isinstance(e, dict)]
+    for entity in entities:
+        if entity.get("entity") == "company_name" and entity.get("role") is None:
+            return _clean(str(entity.get("value") or "")) or None
+    words = answer_words(language)
+    for start, end in _clauses(text):
+        name = _name_in_clause(text, start, end, entities, words)
+        if name:
+            return name
+    return None
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _name_in_clause(
+    text: str,
+    start: int,
+    end: int,
+    entities: list[dict[str, Any]],
+    words: dict[str, list[str]],
+) -> str | None:
+    inside = [e for e in entities if _overlaps(e, start, end)]
+    if any(e.get("entity") in FACT_ENTITIES or e.get("role") for e in inside):
+        return None
+    clause = text[start:end]
+    lowered = clause.casefold().strip()
+    for intro in sorted(words["name_intros"], key=len, reverse=True):
+        if re.match(rf"{re.escape(intro)}\b", lowered):
+            offset = len(clause) - len(clause.lstrip()) + len(intro)
+            start, clause = start + offset, clause[offset:]
+            lowered = clause.casefold().strip()
+            break
+    else:
+        first = lowered.split()[0] if lowered.split() else ""
+        if first in words["not_a_name_start"]:
+            return None
+    name = _clean(clause)
+    if not name or name.casefold() in words["not_a_name"]:
+        return None
+    if len(name.split()) > MAX_NAME_WORDS or name.split()[0].casefold() in ("a", "an"):
+        return None
+    kinds = [e for e in entities if e.get("entity") in KIND_ENTITIES and _overlaps(e, start, end)]
+    covered = sum(int(e.get("end") or 0) - int(e.get("start") or 0) for e in kinds)
+    if kinds and covered >= len(name.replace(" ", "")) * 0.8:
+        return None
+    return name
+
+
+def _overlaps(entity: dict[str, Any], start: int, end: int) -> bool:
+    return int(entity.get("start") or 0) < end and int(entity.get("end") or 0) > start
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(" .:\"'`")
