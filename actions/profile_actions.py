@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import profile_fields as fields
 from actions import store
 from actions.countries import find_country
+from actions.eligibility.naming import Names
 from actions.profile_labels import partner_type_name
 from bot.config import get_settings
 from bot.storage import crud, session
@@ -81,7 +82,10 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
         "region_name": fields.region_name(slots["region"], language)
         if slots.get("region")
         else not_given,
-        "sector_name": slots.get("sector") or not_given,
+        "sector_name": Names(get_settings().DATA_DIR).sector(
+            slots.get("sector"), slots.get("nace_code") or slots.get("nace_section"), language
+        )
+        or not_given,
         "employees_text": _number(slots.get("employees"), not_given),
         "turnover_text": _euros(slots.get("annual_turnover_eur"), not_given),
         "balance_sheet_text": _euros(slots.get("balance_sheet_eur"), not_given),

@@ -1,7 +1,13 @@
-"""The dialogue's voucher check: the profile from slots, the engine's verdict, next steps."""
+"""The dialogue's voucher check: the profile from slots, the engine's verdict, next steps.
+
+Before concluding it settles, in this order: answers to its own questions (a confirmed or
+rejected guess, a sector picked again); a guess that alone decides a failure (asked first);
+missing facts the voucher form can ask. Only then does it send the verdict.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,12 +21,19 @@ from actions.eligibility import (
     EligibilityResult,
     Scheme,
     evaluate,
-    load_national_schemes,
     load_scheme,
     normalise_country,
     pick,
     vouchers_dir,
 )
+from actions.eligibility.guess import (
+    confirmation,
+    deciding_guess,
+    is_guess,
+    sector_slots,
+    typed_itself,
+)
+from actions.eligibility.national import NationalFit, national_fits
 from actions.eligibility.sme import format_number
 
 PROFILE_SLOTS = (
@@ -56,22 +69,39 @@ HOLDING_SLOTS = {
     "balance_sheet_eur": "linked_balance_sheet_eur",
 }
 PARTNER_SHARE_IF_UNKNOWN = 50  # the most a partner can weigh: a pass then holds at any share
+GUESS_FACT = "guess_fact"  # the guessed fact voucher_form asks the user to confirm
+GUESS_CONFIRMED = "guess_confirmed"  # the user's yes or no to that question
+CONFIRMED = "confirmed_facts"  # "slot=value" of every guess the user confirmed
+SECTOR_CHOICE = "sector_choice"  # the sector picked again after a rejected guess
+READ_SLOTS = (
+    *PROFILE_SLOTS,
+    "sector",
+    "nace_section",
+    "s3_field",
+    "ownership_links",
+    *HOLDING_SLOTS.values(),
+)
 
 
-def profile_from_slots(tracker: Tracker) -> CompanyProfile:
+def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
     """The company profile from whichever profile slots are set; the rest is unknown."""
-    values: dict[str, Any] = {name: tracker.get_slot(name) for name in PROFILE_SLOTS}
+    values: dict[str, Any] = {name: slots.get(name) for name in PROFILE_SLOTS}
     for name in ("country", "provider_country"):
         values[name] = _country_code(values[name])
     if not values["nace_code"]:
-        values["nace_code"] = tracker.get_slot("nace_section")
-    links = tracker.get_slot("ownership_links")
+        values["nace_code"] = slots.get("nace_section")
+    links = slots.get("ownership_links")
     if links in ("partner", "linked"):
-        holding = {key: tracker.get_slot(slot) for key, slot in HOLDING_SLOTS.items()}
+        holding = {key: slots.get(slot) for key, slot in HOLDING_SLOTS.items()}
         if holding["share_pct"] is None:
             holding["share_pct"] = 100 if links == "linked" else PARTNER_SHARE_IF_UNKNOWN
         values[f"{links}_enterprises"] = [holding]
     return CompanyProfile.from_mapping(values)
+
+
+def profile_from_slots(tracker: Tracker) -> CompanyProfile:
+    """The company profile from the tracker's slots."""
+    return profile_from_values({name: tracker.get_slot(name) for name in READ_SLOTS})
 
 
 def slot_of_fact(fact: str) -> str:
@@ -103,32 +133,100 @@ class ActionCheckVoucherEligibility(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Send the verdict, the reasons that matter, the amount and next steps."""
+        """Ask about a deciding guess or missing facts first; else send the full answer."""
         language = tracker.get_slot("language") or "en"
         scheme = load_scheme(vouchers_dir())
-        profile = profile_from_slots(tracker)
-        result = evaluate(profile, scheme, language=language)
+        check = _Check(tracker, scheme, language)
+        events = check.take_answers()
+        if check.asks:
+            return events
+        result = evaluate(profile_from_values(check.values), scheme, language=language)
+        guess = deciding_guess(result, scheme, check.values, check.guessed_slots())
+        if guess is not None:  # voucher_form asks "I understood ... Is that right?"
+            asked = [SlotSet(GUESS_FACT, guess.spec.fact), SlotSet(QUESTIONS, [GUESS_CONFIRMED])]
+            return [*events, *asked]
         askable = _askable(result, domain, tracker)
         if askable:  # ask first (voucher_form), answer in full afterwards
             dispatcher.utter_message(response="utter_voucher_asks_first")
-            return [SlotSet("missing_facts", _missing(result)), SlotSet(QUESTIONS, askable)]
-        dispatcher.utter_message(
-            response="utter_voucher_demo_note",
-            scheme_name=result.scheme_name,
-            disclaimer=pick(scheme.disclaimer, language),
-        )
-        _send_verdict(dispatcher, result, scheme, language)
-        _send_reasons(dispatcher, result)
-        if result.voucher_eur is not None and profile.eligible_cost_eur is not None:
-            dispatcher.utter_message(
-                response="utter_voucher_amount",
-                voucher_eur=format_number(result.voucher_eur),
-                eligible_cost_eur=format_number(profile.eligible_cost_eur),
-                own_share_eur=format_number(profile.eligible_cost_eur - result.voucher_eur),
-            )
-        _send_next_steps(dispatcher, profile.country, language)
+            asked = [SlotSet("missing_facts", _missing(result)), SlotSet(QUESTIONS, askable)]
+            return [*events, *asked]
+        _send_answer(dispatcher, result, scheme, check.values, language)
         missing = _missing(result) if result.verdict == "needs_info" else None
-        return [SlotSet("missing_facts", missing), SlotSet(QUESTIONS, None)]
+        return [*events, SlotSet("missing_facts", missing), SlotSet(QUESTIONS, None)]
+
+
+class _Check:
+    """One run's view of the slots, updated by the answers to the check's own questions."""
+
+    def __init__(self, tracker: Tracker, scheme: Scheme, language: str) -> None:
+        self.tracker = tracker
+        self.scheme = scheme
+        self.language = language
+        self.values: dict[str, Any] = {name: tracker.get_slot(name) for name in READ_SLOTS}
+        self.confirmed: list[str] = list(tracker.get_slot(CONFIRMED) or [])
+        self.fresh: dict[str, bool] = {}  # slots set in this run: whether each is a guess
+        self.asks = False
+
+    def take_answers(self) -> list[EventType]:
+        """Apply a yes or no to a guess and a sector picked again; the events that record it."""
+        events: list[EventType] = []
+        fact = self.tracker.get_slot(GUESS_FACT)
+        spec = next((g for g in self.scheme.guesses if g.fact == fact), None)
+        answer = self.tracker.get_slot(GUESS_CONFIRMED)
+        if spec is not None and answer is True:
+            slot = next((s for s in spec.slots if self.values.get(s)), None)
+            if slot:
+                self.confirmed.append(confirmation(slot, self.values[slot]))
+                events.append(SlotSet(CONFIRMED, self.confirmed))
+        elif spec is not None and answer is False:
+            for slot in spec.clear:
+                self.values[slot] = None
+                events.append(SlotSet(slot, None))
+            if spec.ask_again:
+                self.asks = True
+                events.append(SlotSet(QUESTIONS, [spec.ask_again]))
+        if fact is not None or answer is not None:
+            events += [SlotSet(GUESS_FACT, None), SlotSet(GUESS_CONFIRMED, None)]
+        choice = self.tracker.get_slot(SECTOR_CHOICE)
+        if choice is not None and not self.asks:
+            events += self._take_sector(choice)
+        return events
+
+    def _take_sector(self, choice: Any) -> list[EventType]:
+        """The sector slots from the pick-list answer; a button is not a guess."""
+        events: list[EventType] = [SlotSet(SECTOR_CHOICE, None)]
+        slots = sector_slots(choice, vouchers_dir().parent, self.language)
+        if slots is None:
+            return events
+        text = str((self.tracker.latest_message or {}).get("text") or "")
+        nace = slots["nace_code"]
+        for slot, value in slots.items():
+            self.values[slot] = value
+            events.append(SlotSet(slot, value))
+        for slot in ("nace_code", "nace_section"):
+            value = slots[slot]
+            self.fresh[slot] = (
+                bool(value) and not text.startswith("/") and not typed_itself(value, text)
+            )
+        if nace and text.startswith("/"):
+            self.confirmed.append(confirmation("nace_code", nace))
+            events.append(SlotSet(CONFIRMED, self.confirmed))
+        return events
+
+    def guessed_slots(self) -> list[str]:
+        """The guess-sensitive slots whose current value the user never confirmed."""
+        found = []
+        for spec in self.scheme.guesses:
+            for slot in spec.slots:
+                value = self.values.get(slot)
+                if not value or confirmation(slot, value) in self.confirmed:
+                    continue
+                guess = self.fresh.get(slot)
+                if guess is None:
+                    guess = is_guess(self.tracker.events, slot, value)
+                if guess:
+                    found.append(slot)
+        return found
 
 
 def _missing(result: EligibilityResult) -> list[str]:
@@ -136,39 +234,90 @@ def _missing(result: EligibilityResult) -> list[str]:
 
 
 def _askable(result: EligibilityResult, domain: DomainDict, tracker: Tracker) -> list[str]:
-    """Missing facts the voucher form can ask, unless it has just asked them."""
-    if result.verdict != "needs_info" or tracker.latest_action_name == VOUCHER_FORM:
+    """Missing facts the voucher form can ask, except those it has just asked."""
+    if result.verdict != "needs_info":
         return []
+    after_form = tracker.latest_action_name == VOUCHER_FORM
+    just_asked = set(tracker.get_slot(QUESTIONS) or []) if after_form else set()
     form_slots = (domain.get("forms") or {}).get(VOUCHER_FORM, {}).get("required_slots", [])
-    return [slot for slot in _missing(result) if slot in form_slots]
+    return [slot for slot in _missing(result) if slot in form_slots and slot not in just_asked]
 
 
-def _send_verdict(
-    dispatcher: CollectingDispatcher, result: EligibilityResult, scheme: Scheme, language: str
+def _send_answer(
+    dispatcher: CollectingDispatcher,
+    result: EligibilityResult,
+    scheme: Scheme,
+    values: Mapping[str, Any],
+    language: str,
 ) -> None:
-    """One message for the verdict; on needs_info it names the missing facts."""
-    if result.verdict == "needs_info":
-        labels = dict.fromkeys(scheme.fact_label(name, language) for name in result.missing)
-        dispatcher.utter_message(
-            response="utter_voucher_needs_info",
-            scheme_name=result.scheme_name,
-            missing_facts="; ".join(labels),
-        )
-        return
-    category = result.sme_category or ""
-    if category:
-        for size in scheme.sme.categories:
-            if size.id == category:
-                category = pick(size.name, language)
+    """The verdict with its size class, the reasons, the amount, the demo note, next steps."""
+    labels = dict.fromkeys(scheme.fact_label(name, language) for name in result.missing)
     dispatcher.utter_message(
         response=f"utter_voucher_{result.verdict}",
         scheme_name=result.scheme_name,
-        sme_category=category,
+        size_class=result.size_class,
+        missing_facts="; ".join(labels),
     )
+    _send_reasons(dispatcher, result)
+    if result.verdict == "eligible" and result.voucher_eur is not None:
+        cost = profile_from_values(values).eligible_cost_eur
+        if cost is not None:
+            dispatcher.utter_message(
+                response="utter_voucher_amount",
+                voucher_eur=format_number(result.voucher_eur),
+                eligible_cost_eur=format_number(cost),
+                own_share_eur=format_number(cost - result.voucher_eur),
+            )
+    dispatcher.utter_message(
+        response="utter_voucher_demo_note",
+        scheme_name=result.scheme_name,
+        disclaimer=pick(scheme.disclaimer, language),
+    )
+    _send_national(dispatcher, profile_from_values(values), scheme, language)
+    dispatcher.utter_message(response="utter_voucher_partner_search")
+
+
+def _send_national(
+    dispatcher: CollectingDispatcher, profile: CompanyProfile, scheme: Scheme, language: str
+) -> None:
+    """The real national schemes whose basic conditions fit, each with why; else why none."""
+    country = profile.country
+    found = find_country(country) if country else None
+    country_name = found.name(language) if found else (country or "")
+    fits = national_fits(profile, scheme, language) if country else []
+    fitting = [fit for fit in fits if fit.fits]
+    for fit in fitting:
+        dispatcher.utter_message(
+            response="utter_voucher_national_scheme",
+            country_name=country_name,
+            fit_reasons=fit.why,
+            **_scheme_values(fit, language),
+        )
+    if fits and not fitting:
+        dispatcher.utter_message(
+            response="utter_voucher_no_fitting_national_scheme",
+            country_name=country_name,
+            not_fitting="; ".join(f"{pick(fit.scheme.name, language)}: {fit.why}" for fit in fits),
+        )
+    if not fits:
+        dispatcher.utter_message(
+            response="utter_voucher_no_national_scheme", country_name=country_name
+        )
+
+
+def _scheme_values(fit: NationalFit, language: str) -> dict[str, str]:
+    national = fit.scheme
+    return {
+        "national_scheme_name": pick(national.name, language),
+        "national_scheme_agency": pick(national.agency, language),
+        "national_scheme_offers": pick(national.offers, language),
+        "national_scheme_url": national.url,
+        "national_scheme_as_of": national.as_of,
+    }
 
 
 def _send_reasons(dispatcher: CollectingDispatcher, result: EligibilityResult) -> None:
-    """The failed rules, then the unknown ones, at most MAX_REASONS of them."""
+    """The failed rules, then the unknown ones (at most MAX_REASONS), then the passed ones."""
     mattering = [*result.failed, *result.unknown]
     for rule in mattering[:MAX_REASONS]:
         dispatcher.utter_message(
@@ -181,25 +330,8 @@ def _send_reasons(dispatcher: CollectingDispatcher, result: EligibilityResult) -
         dispatcher.utter_message(
             response="utter_voucher_more_reasons", count=len(mattering) - MAX_REASONS
         )
-
-
-def _send_next_steps(dispatcher: CollectingDispatcher, country: str | None, language: str) -> None:
-    """The SME's national schemes (real ones), then partner search."""
-    schemes = load_national_schemes(vouchers_dir(), country) if country else ()
-    found = find_country(country) if country else None
-    country_name = found.name(language) if found else (country or "")
-    for national in schemes:
+    if result.passed_checks:
         dispatcher.utter_message(
-            response="utter_voucher_national_scheme",
-            country_name=country_name,
-            national_scheme_name=pick(national.name, language),
-            national_scheme_agency=pick(national.agency, language),
-            national_scheme_offers=pick(national.offers, language),
-            national_scheme_url=national.url,
-            national_scheme_as_of=national.as_of,
+            response="utter_voucher_rules_passed",
+            rules="; ".join(f"{r.id} {r.title}" for r in result.passed_checks),
         )
-    if not schemes:
-        dispatcher.utter_message(
-            response="utter_voucher_no_national_scheme", country_name=country_name
-        )
-    dispatcher.utter_message(response="utter_voucher_partner_search")

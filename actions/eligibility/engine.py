@@ -5,14 +5,16 @@ Pure Python (no rasa-sdk), so the dialogue action, the HTTP API and the tests sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from actions.eligibility.company import CompanyProfile
+from actions.eligibility.naming import Names
 from actions.eligibility.rules import CHECKS, Context, Outcome
-from actions.eligibility.scheme import RuleKind, Scheme, SchemeError, pick
-from actions.eligibility.sme import Status, assess_sme
+from actions.eligibility.scheme import RuleKind, RuleSpec, Scheme, SchemeError, pick
+from actions.eligibility.sme import SmeAssessment, Status, assess_sme
 
 Verdict = Literal["eligible", "not_eligible", "needs_info"]
 CENT = Decimal("0.01")
@@ -38,7 +40,8 @@ class EligibilityResult:
     demo: bool
     verdict: Verdict
     sme_category: str | None
-    voucher_eur: Decimal | None
+    size_class: str  # in words, never blank: "small enterprise", "not an SME", "not known yet"
+    voucher_eur: Decimal | None  # the project's voucher; the dialogue says it only if eligible
     rules: tuple[RuleResult, ...]
     missing: tuple[str, ...]
 
@@ -46,6 +49,11 @@ class EligibilityResult:
     def failed(self) -> tuple[RuleResult, ...]:
         """The rules that failed, in rule order."""
         return tuple(r for r in self.rules if r.status == "fail")
+
+    @property
+    def passed_checks(self) -> tuple[RuleResult, ...]:
+        """The rules decided from the facts (kind ``check``) that passed, in rule order."""
+        return tuple(r for r in self.rules if r.status == "pass" and r.kind == "check")
 
     @property
     def unknown(self) -> tuple[RuleResult, ...]:
@@ -72,26 +80,31 @@ def _default_outcome(kind: RuleKind) -> Outcome:
     return Outcome("pass", "declare" if kind == "declaration" else "note")
 
 
-def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -> EligibilityResult:
-    """Check `profile` against every rule of `scheme`.
+def _run_rules(
+    profile: CompanyProfile,
+    rules: Sequence[RuleSpec],
+    scheme: Scheme,
+    sme: SmeAssessment,
+    voucher: Decimal | None,
+    language: str,
+) -> tuple[list[RuleResult], dict[str, None]]:
+    """Each rule's result and the facts that would settle the unknown ones.
 
-    Any failed rule makes the verdict ``not_eligible``; otherwise any unknown rule makes it
-    ``needs_info``; otherwise ``eligible``. `missing` lists the profile fields that would
-    settle the unknown rules (partner figures as ``partner_enterprises.<i>.<field>``).
-
-    Raises:
-        SchemeError: a rule of kind ``check`` has no check function, or a reason is missing.
+    The one place rules are decided: the demo scheme and the national schemes' conditions
+    both come through here, with the SME test and names of the demo scheme's data.
     """
-    sme = assess_sme(profile, scheme.sme, language)
-    cost = profile.eligible_cost_eur
-    hypothetical = voucher_for_cost(cost, scheme) if cost is not None else None
+    by_id = {spec.id: spec for spec in rules}
+    size_class = scheme.size_class(sme.category, sme.status == "pass", language)
+    names = Names(scheme.data_dir)
     results: list[RuleResult] = []
     missing: dict[str, None] = {}
-    for spec in scheme.rules:
-        check = CHECKS.get(spec.id)
+    for spec in rules:
+        check = CHECKS.get(spec.check) if spec.check else None
         if check is None and spec.kind == "check":
-            raise SchemeError(f"rule {spec.id} is a check but the engine has no check for it")
-        ctx = Context(profile, scheme, spec, sme, hypothetical, language)
+            raise SchemeError(f"rule {spec.id} is a check but names no check of the engine")
+        ctx = Context(
+            profile, by_id, spec, sme, voucher, language, scheme.unknown_value, names, size_class
+        )
         outcome = check(ctx) if check else _default_outcome(spec.kind)
         template = spec.reasons.get(outcome.key)
         if template is None:
@@ -101,6 +114,24 @@ def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -
             RuleResult(spec.id, spec.kind, pick(spec.title, language), outcome.status, reason)
         )
         missing.update(dict.fromkeys(outcome.missing))
+    return results, missing
+
+
+def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -> EligibilityResult:
+    """Check `profile` against every rule of `scheme`.
+
+    Any failed rule makes the verdict ``not_eligible``; otherwise any unknown rule makes it
+    ``needs_info``; otherwise ``eligible``. `missing` lists the profile fields that would
+    settle the unknown rules (partner figures as ``partner_enterprises.<i>.<field>``).
+
+    Raises:
+        SchemeError: a rule of kind ``check`` names no check of the engine, or a reason is
+            missing.
+    """
+    sme = assess_sme(profile, scheme.sme, language)
+    cost = profile.eligible_cost_eur
+    hypothetical = voucher_for_cost(cost, scheme) if cost is not None else None
+    results, missing = _run_rules(profile, scheme.rules, scheme, sme, hypothetical, language)
     statuses = {r.status for r in results}
     verdict: Verdict = (
         "not_eligible"
@@ -115,7 +146,25 @@ def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -
         demo=scheme.demo,
         verdict=verdict,
         sme_category=sme.category,
+        size_class=scheme.size_class(sme.category, sme.status == "pass", language),
         voucher_eur=voucher_amount(cost, scheme),
         rules=tuple(results),
         missing=tuple(missing),
     )
+
+
+def check_conditions(
+    profile: CompanyProfile,
+    conditions: Sequence[RuleSpec],
+    scheme: Scheme,
+    *,
+    language: str = "en",
+) -> tuple[RuleResult, ...]:
+    """A national scheme's basic conditions against `profile`, by the engine's own checks.
+
+    `scheme` lends the SME definition, the "not known" text and the names; a condition that
+    cannot be decided from the known facts is ``unknown``, not failed.
+    """
+    sme = assess_sme(profile, scheme.sme, language)
+    results, _ = _run_rules(profile, conditions, scheme, sme, None, language)
+    return tuple(results)

@@ -33,7 +33,11 @@ def normalise_nace(code: str) -> str | None:
 
 
 def nace_matches(code: str, excluded: str) -> bool:
-    """Whether `code` lies within `excluded` (a section letter or a division like ``A01``)."""
-    if len(excluded) == 1:
-        return code[0] == excluded
-    return code[:3] == excluded
+    """Whether `code` lies within `excluded`: a section ``K``, division ``A01``, group ``C10.2``."""
+    return code.startswith(excluded)
+
+
+def nace_contains(code: str, excluded: str) -> bool:
+    """Whether `excluded` is a part of `code` finer than it (``A01`` within ``A``): `code`
+    alone cannot tell whether the company is in it."""
+    return len(excluded) > len(code) and excluded.startswith(code)

@@ -7,35 +7,46 @@ figures for its placeholders. Declarations and procedures without a check of the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from actions.eligibility.company import CompanyProfile
-from actions.eligibility.nace import nace_matches, normalise_nace
-from actions.eligibility.scheme import RuleSpec, Scheme, pick
+from actions.eligibility.nace import nace_contains, nace_matches, normalise_nace
+from actions.eligibility.naming import Names
+from actions.eligibility.scheme import RuleSpec, Texts, pick
 from actions.eligibility.sme import SmeAssessment, Status, format_number
+
+MONTHS_PER_YEAR = 12
+SME_CLASSES = frozenset({"micro", "small", "medium"})
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a check may read."""
+    """Everything a check may read: the profile, its rule among the others, names for codes."""
 
     profile: CompanyProfile
-    scheme: Scheme
+    rules: Mapping[str, RuleSpec]  # the rule set being evaluated, by id
     spec: RuleSpec
     sme: SmeAssessment
     voucher_eur: Decimal | None  # min(cap, rate x cost) whenever the cost is known
     language: str
+    unknown_value: Texts
+    names: Names
+    size_class: str  # the company's size class in words ("small enterprise", "not known yet")
 
     def show(self, value: object) -> str:
         """A fact for a reason text; "not known" when missing."""
         if value is None:
-            return pick(self.scheme.unknown_value, self.language)
+            return pick(self.unknown_value, self.language)
         if isinstance(value, Decimal):
             return format_number(value)
         return str(value)
+
+    def country(self, code: str | None) -> str:
+        """A country by name for a reason text; "not known" when missing."""
+        return self.names.country(code, self.language) if code else self.show(None)
 
     def label(self, table: str, key: str) -> str:
         """The display text of `key` in the rule's `table` param, or the key itself."""
@@ -69,7 +80,11 @@ def check_country(ctx: Context) -> Outcome:
     countries = [str(c) for c in ctx.spec.params["countries"]]
     country = (ctx.profile.country or "").upper()
     region = ctx.profile.region
-    values = {"country": country, "countries": ", ".join(countries), "region": ctx.show(region)}
+    values = {
+        "country": ctx.country(country),
+        "countries": ctx.names.countries(countries, ctx.language),
+        "region": ctx.names.region(region, ctx.language) if region else ctx.show(None),
+    }
     if not country:
         return Outcome("unknown", "unknown_country", values, ("country",))
     if country not in countries:
@@ -84,6 +99,7 @@ def check_country(ctx: Context) -> Outcome:
     for code, spec in regions.items():
         names = (code.casefold(), code.casefold().split("-")[1], *spec["names"])
         if wanted in names or wanted.startswith(str(spec["nuts"]).casefold()):
+            values["region"] = str(spec["names"][0]).title()
             return Outcome("pass", "pass_region", values)
     return Outcome("fail", "region_outside", values)
 
@@ -140,15 +156,16 @@ def check_sector(ctx: Context) -> Outcome:
     code = normalise_nace(raw) if raw else None
     if code is None:
         return Outcome("unknown", "unknown", {}, ("nace_code",))
+    values = {"nace": code, "sector": ctx.names.nace(code, ctx.language)}
     excluded = [str(entry["code"]) for entry in ctx.spec.params["excluded"]]
-    if len(code) == 1 and any(len(e) > 1 and e[0] == code for e in excluded):
-        # Only the section is known, and some of its divisions are excluded.
-        return Outcome("unknown", "unknown_division", {"nace": code}, ("nace_code",))
+    if any(nace_contains(code, e) for e in excluded):
+        # Only a coarser code is known, and some of its parts are excluded.
+        return Outcome("unknown", "unknown_division", values, ("nace_code",))
     for entry in ctx.spec.params["excluded"]:
         if nace_matches(code, str(entry["code"])):
-            label = pick(entry["label"], ctx.language)
-            return Outcome("fail", "excluded", {"nace": code, "label": label})
-    return Outcome("pass", "pass", {"nace": code})
+            values["label"] = pick(entry["label"], ctx.language)
+            return Outcome("fail", "excluded", values)
+    return Outcome("pass", "pass", values)
 
 
 def check_de_minimis(ctx: Context) -> Outcome:
@@ -171,13 +188,13 @@ def check_de_minimis(ctx: Context) -> Outcome:
 
 def check_transnational(ctx: Context) -> Outcome:
     """V9: the provider is in another scheme country."""
-    countries = [str(c) for c in ctx.scheme.rule("V2").params["countries"]]
+    countries = [str(c) for c in ctx.spec.params["countries"]]
     country = (ctx.profile.country or "").upper() or None
     provider = (ctx.profile.provider_country or "").upper() or None
     values = {
-        "country": ctx.show(country),
-        "provider_country": ctx.show(provider),
-        "countries": ", ".join(countries),
+        "country": ctx.country(country),
+        "provider_country": ctx.country(provider),
+        "countries": ctx.names.countries(countries, ctx.language),
     }
     if provider is not None and provider not in countries:
         return Outcome("fail", "provider_outside", values)
@@ -210,12 +227,12 @@ def check_provider(ctx: Context) -> Outcome:
 
 
 def _service_label(ctx: Context, service: str) -> str:
-    """The display text of a service type, from V12's tables."""
-    params = ctx.scheme.rule("V12").params
-    for table in ("eligible_service_types", "ineligible_service_types"):
-        texts = params.get(table, {}).get(service)
-        if texts:
-            return pick(texts, ctx.language)
+    """The display text of a service type, from the tables of the rule set's service rule."""
+    for spec in ctx.rules.values():
+        for table in ("eligible_service_types", "ineligible_service_types"):
+            texts = spec.params.get(table, {}).get(service)
+            if texts:
+                return pick(texts, ctx.language)
     return service
 
 
@@ -297,21 +314,66 @@ def note_decision(ctx: Context) -> Outcome:
     return Outcome("pass", "note", {"days": str(ctx.spec.params["decision_working_days"])})
 
 
+def check_size_class(ctx: Context) -> Outcome:
+    """A national condition: the company is in one of the size classes the scheme serves."""
+    wanted = {str(c) for c in ctx.spec.params["classes"]}
+    values = {"size_class": ctx.size_class}
+    category = ctx.sme.category
+    if category is None and ctx.sme.status == "pass" and wanted >= SME_CLASSES:
+        return Outcome("pass", "pass", values)  # an SME, whatever its exact class
+    if category is None:
+        return Outcome("unknown", "unknown", values, ctx.sme.missing)
+    status: Status = "pass" if category in wanted else "fail"
+    return Outcome(status, status, values)
+
+
+def check_age(ctx: Context) -> Outcome:
+    """A national condition: how long the company has operated, within the scheme's bounds."""
+    months = ctx.profile.months_operating
+    params = ctx.spec.params
+    values: dict[str, str] = {k: str(params[k]) for k in ("min_months", "max_years") if k in params}
+    if months is None:
+        return Outcome("unknown", "unknown", values, ("months_operating",))
+    values["years"] = format_number(months // MONTHS_PER_YEAR)
+    values["months"] = format_number(months)
+    too_young = "min_months" in params and months < params["min_months"]
+    too_old = "max_years" in params and months >= params["max_years"] * MONTHS_PER_YEAR
+    if too_young or too_old:
+        return Outcome("fail", "too_young" if too_young else "too_old", values)
+    return Outcome("pass", "pass", values)
+
+
+def check_in_region(ctx: Context) -> Outcome:
+    """A national condition: the company is in one of the listed NUTS regions."""
+    region = (ctx.profile.region or "").strip().upper()
+    listed = [str(code) for code in ctx.spec.params["regions"]]
+    values = {"regions": ", ".join(ctx.names.region(code, ctx.language) for code in listed)}
+    if not region:
+        return Outcome("unknown", "unknown", values, ("region",))
+    values["region"] = ctx.names.region(region, ctx.language)
+    inside = any(region.startswith(code) for code in listed)
+    return Outcome("pass", "pass", values) if inside else Outcome("fail", "fail", values)
+
+
+#: The checks by the name a rule gives in its `check:` field.
 CHECKS: dict[str, Check] = {
-    "V1": check_sme,
-    "V2": check_country,
-    "V3": check_track_record,
-    "V4": check_standing,
-    "V5": check_sector,
-    "V6": check_de_minimis,
-    "V9": check_transnational,
-    "V10": check_provider,
-    "V11": check_unrelated,
-    "V12": check_service,
-    "V13": check_project_size,
-    "V14": check_cofinancing,
-    "V15": note_matchmaking,
-    "V16": check_frequency,
-    "V19": note_quotes,
-    "V20": note_decision,
+    "sme": check_sme,
+    "country": check_country,
+    "track_record": check_track_record,
+    "standing": check_standing,
+    "sector": check_sector,
+    "de_minimis": check_de_minimis,
+    "transnational": check_transnational,
+    "provider": check_provider,
+    "unrelated": check_unrelated,
+    "service": check_service,
+    "project_size": check_project_size,
+    "cofinancing": check_cofinancing,
+    "matchmaking": note_matchmaking,
+    "frequency": check_frequency,
+    "quotes": note_quotes,
+    "decision": note_decision,
+    "size_class": check_size_class,
+    "age": check_age,
+    "in_region": check_in_region,
 }

@@ -36,6 +36,22 @@ class RuleSpec:
     facts: tuple[str, ...]
     params: dict[str, Any]
     reasons: dict[str, Texts]
+    check: str | None = None  # the engine's check that decides it (rules.CHECKS)
+
+
+@dataclass(frozen=True)
+class GuessSpec:
+    """A fact the dialogue may have guessed from free words, and the rules it can fail.
+
+    When such a rule fails on a value the user never confirmed, the dialogue asks first.
+    """
+
+    fact: str
+    rules: tuple[str, ...]
+    slots: tuple[str, ...]  # the slots holding the fact, first filled one counts
+    label: Texts  # how the question names the fact ("your sector")
+    clear: tuple[str, ...]  # slots emptied when the user says the guess is wrong
+    ask_again: str | None  # the voucher form slot that asks the fact again, if any
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,16 @@ class Scheme:
     rules: tuple[RuleSpec, ...]
     sme: SmeDefinition
     de_minimis_ceiling_eur: Decimal
+    size_classes: dict[str, Texts]
+    guesses: tuple[GuessSpec, ...]
+    data_dir: Path
+
+    def size_class(
+        self, category: str | None, is_sme: bool, language: str = DEFAULT_LANGUAGE
+    ) -> str:
+        """The size class in words: micro ... not an SME, "an SME" or "not known yet"."""
+        key = category or ("sme" if is_sme else "unknown")
+        return pick(self.size_classes[key], language)
 
     def fact_label(self, name: str, language: str = DEFAULT_LANGUAGE) -> str:
         """How a missing fact is named to the user; ``partner_enterprises.0.employees`` uses
@@ -99,6 +125,8 @@ class NationalScheme:
     url: str
     sources: tuple[str, ...]
     as_of: str
+    conditions: tuple[RuleSpec, ...]  # its basic conditions, checked by the same engine
+    open_to: Texts  # who it is open to, said when it has no condition to check
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -139,11 +167,23 @@ def _rule(raw: dict[str, Any]) -> RuleSpec:
         id=str(raw["id"]),
         kind=raw["kind"],
         title=dict(raw["title"]),
-        description=dict(raw["description"]),
-        modelled_on=dict(raw["modelled_on"]),
+        description=dict(raw.get("description") or {}),
+        modelled_on=dict(raw.get("modelled_on") or {}),
         facts=tuple(raw.get("facts") or ()),
         params=dict(raw.get("params") or {}),
         reasons={k: dict(v) for k, v in raw["reasons"].items()},
+        check=raw.get("check"),
+    )
+
+
+def _guess(raw: dict[str, Any]) -> GuessSpec:
+    return GuessSpec(
+        fact=str(raw["fact"]),
+        rules=tuple(str(r) for r in raw["rules"]),
+        slots=tuple(raw.get("slots") or (raw["fact"],)),
+        label=dict(raw["label"]),
+        clear=tuple(raw.get("clear") or raw.get("slots") or (raw["fact"],)),
+        ask_again=raw.get("ask_again"),
     )
 
 
@@ -169,6 +209,9 @@ def load_scheme(vouchers_dir: Path, scheme_file: str = "bsr_demo.yml") -> Scheme
             rules=rules,
             sme=_sme(vouchers_dir / "sme_definition.yml"),
             de_minimis_ceiling_eur=Decimal(str(de_minimis["ceiling_eur"])),
+            size_classes={k: dict(v) for k, v in raw["size_classes"].items()},
+            guesses=tuple(_guess(g) for g in raw.get("guesses") or ()),
+            data_dir=vouchers_dir.parent,
         )
     except (KeyError, TypeError) as exc:
         raise SchemeError(f"{scheme_file}: missing or malformed {exc}") from exc
@@ -181,15 +224,20 @@ def load_national_schemes(vouchers_dir: Path, country: str) -> tuple[NationalSch
     if not country.isalpha() or not path.is_file():
         return ()
     raw = _read(path)
-    return tuple(
-        NationalScheme(
-            country=str(raw["country"]),
-            name=dict(s["name"]),
-            agency=dict(s["agency"]),
-            offers=dict(s["offers"]),
-            url=str(s["url"]),
-            sources=tuple(s.get("sources") or ()),
-            as_of=str(s.get("as_of", "")),
+    try:
+        return tuple(
+            NationalScheme(
+                country=str(raw["country"]),
+                name=dict(s["name"]),
+                agency=dict(s["agency"]),
+                offers=dict(s["offers"]),
+                url=str(s["url"]),
+                sources=tuple(s.get("sources") or ()),
+                as_of=str(s.get("as_of", "")),
+                conditions=tuple(_rule(c) for c in s.get("conditions") or ()),
+                open_to=dict(s.get("open_to") or {}),
+            )
+            for s in raw["schemes"]
         )
-        for s in raw["schemes"]
-    )
+    except (KeyError, TypeError) as exc:
+        raise SchemeError(f"{path.name}: missing or malformed {exc}") from exc

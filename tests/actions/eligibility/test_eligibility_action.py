@@ -8,6 +8,7 @@ from rasa_sdk import __version__ as rasa_sdk_version
 from rasa_sdk.executor import ActionExecutor
 
 from actions.eligibility.action import ActionCheckVoucherEligibility
+from actions.eligibility.questions import ActionAskGuessConfirmed, ActionAskSectorChoice
 
 ELIGIBLE_SLOTS: dict[str, Any] = {
     "language": "en",
@@ -31,7 +32,12 @@ ELIGIBLE_SLOTS: dict[str, Any] = {
 }
 
 
-def _payload(slots: dict[str, Any]) -> dict[str, Any]:
+def _payload(
+    slots: dict[str, Any],
+    events: list[dict[str, Any]] | None = None,
+    action: str = "action_check_voucher_eligibility",
+    latest_text: str = "/check_voucher",
+) -> dict[str, Any]:
     """The body Rasa sends to an action server, with a hand-built tracker."""
     tracker = {
         "sender_id": "sme-1",
@@ -39,9 +45,9 @@ def _payload(slots: dict[str, Any]) -> dict[str, Any]:
         "latest_message": {
             "intent": {"name": "check_voucher"},
             "entities": [],
-            "text": "/check_voucher",
+            "text": latest_text,
         },
-        "events": [{"event": "action", "name": "action_listen"}],
+        "events": events or [{"event": "action", "name": "action_listen"}],
         "paused": False,
         "followup_action": None,
         "active_loop": {},
@@ -51,11 +57,11 @@ def _payload(slots: dict[str, Any]) -> dict[str, Any]:
     domain = {
         "slots": {name: {"type": "any", "mappings": []} for name in [*slots, "missing_facts"]},
         "responses": {},
-        "actions": ["action_check_voucher_eligibility"],
+        "actions": [action],
         "forms": {},
     }
     return {
-        "next_action": "action_check_voucher_eligibility",
+        "next_action": action,
         "sender_id": "sme-1",
         "tracker": tracker,
         "domain": domain,
@@ -63,10 +69,16 @@ def _payload(slots: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _run(slots: dict[str, Any]) -> dict[str, Any]:
+async def _run(
+    slots: dict[str, Any],
+    events: list[dict[str, Any]] | None = None,
+    action: str = "action_check_voucher_eligibility",
+    latest_text: str = "/check_voucher",
+) -> dict[str, Any]:
     executor = ActionExecutor()
-    executor.register_action(ActionCheckVoucherEligibility)
-    result = await executor.run(_payload(slots))
+    for cls in (ActionCheckVoucherEligibility, ActionAskGuessConfirmed, ActionAskSectorChoice):
+        executor.register_action(cls)
+    result = await executor.run(_payload(slots, events, action, latest_text))
     assert result is not None
     return result.model_dump()
 
@@ -75,18 +87,40 @@ def _responses(result: dict[str, Any]) -> list[str]:
     return [r["response"] for r in result["responses"]]
 
 
+def _one(result: dict[str, Any], name: str) -> dict[str, Any]:
+    [found] = [r for r in result["responses"] if r["response"] == name]
+    return found
+
+
+def _slots(result: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+
+
+def _said(user_text: str, **slots: Any) -> list[dict[str, Any]]:
+    """Events of a user message and the slots the form set from it."""
+    return [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": user_text, "parse_data": {"intent": {"name": "inform"}}},
+        *({"event": "slot", "name": k, "value": v} for k, v in slots.items()),
+    ]
+
+
 async def test_action_eligible_sends_verdict_amount_and_next_steps() -> None:
     result = await _run(ELIGIBLE_SLOTS)
     assert _responses(result) == [
-        "utter_voucher_demo_note",
         "utter_voucher_eligible",
+        "utter_voucher_rules_passed",
         "utter_voucher_amount",
+        "utter_voucher_demo_note",
         "utter_voucher_national_scheme",
         "utter_voucher_partner_search",
     ]
-    note, verdict, amount, national, _ = result["responses"]
-    assert "demo" in note["scheme_name"].lower() and "not an official scheme" in note["disclaimer"]
-    assert verdict["sme_category"] == "small"
+    verdict, passed, amount, note, national, _ = result["responses"]
+    assert "demo" in verdict["scheme_name"].lower()
+    assert "not an official scheme" in note["disclaimer"]
+    assert verdict["size_class"] == "small enterprise"
+    assert passed["rules"].startswith("V1 The applicant is an SME; V2 ")
+    assert "V7" not in passed["rules"]  # declarations are not checked, so not "met"
     assert (amount["voucher_eur"], amount["eligible_cost_eur"], amount["own_share_eur"]) == (
         "4,800",
         "6,000",
@@ -94,6 +128,8 @@ async def test_action_eligible_sends_verdict_amount_and_next_steps() -> None:
     )
     assert national["country_name"] == "Finland"
     assert national["national_scheme_url"].startswith("https://www.businessfinland.fi/")
+    assert "small enterprise" in national["fit_reasons"]
+    assert "about 3" in national["fit_reasons"]  # under five years old
     assert result["events"] == [
         {"event": "slot", "timestamp": None, "name": "missing_facts", "value": None},
         {"event": "slot", "timestamp": None, "name": "voucher_questions", "value": None},
@@ -110,7 +146,14 @@ async def test_action_not_eligible_lists_failed_rules_first() -> None:
         ("utter_voucher_rule_unknown", "V5"),
     ]
     assert "300 is 250 or more" in reasons[0]["reason"]
-    assert "utter_voucher_not_eligible" in _responses(result)
+    assert "Finland" in reasons[1]["reason"] and " FI" not in reasons[1]["reason"]
+    assert _one(result, "utter_voucher_not_eligible")["size_class"] == "not an SME"
+    assert "utter_voucher_amount" not in _responses(result)  # cost known, but not eligible
+    # Business Finland's voucher is for small companies: not suggested to a non-SME.
+    assert "utter_voucher_national_scheme" not in _responses(result)
+    why = _one(result, "utter_voucher_no_fitting_national_scheme")["not_fitting"]
+    assert "Business Finland innovation voucher: it is for small companies" in why
+    assert "not an SME" in why
 
 
 async def test_action_needs_info_sets_missing_facts() -> None:
@@ -120,11 +163,14 @@ async def test_action_needs_info_sets_missing_facts() -> None:
     assert result["events"][0]["value"] == ["tax_arrears", "nace_code"]
     needs = next(r for r in result["responses"] if r["response"] == "utter_voucher_needs_info")
     assert "tax arrears" in needs["missing_facts"] and "NACE" in needs["missing_facts"]
+    assert needs["size_class"] == "small enterprise"
+    assert "utter_voucher_amount" not in _responses(result)
 
 
 async def test_action_with_no_slots_caps_reasons_and_has_no_national_scheme() -> None:
     result = await _run({"language": "en"})
     names = _responses(result)
+    assert _one(result, "utter_voucher_needs_info")["size_class"] == "not known yet"
     assert names.count("utter_voucher_rule_unknown") == 5
     assert "utter_voucher_more_reasons" in names
     assert "utter_voucher_no_national_scheme" in names
@@ -176,3 +222,91 @@ async def test_action_missing_holding_figures_name_their_slots() -> None:
         "linked_turnover_eur",
         "linked_balance_sheet_eur",
     ]
+
+
+FISH_GUESS = {**ELIGIBLE_SLOTS, "sector": "Fisheries and aquaculture", "nace_code": "A03"}
+
+
+async def test_action_asks_before_failing_on_a_sector_read_from_free_words() -> None:
+    events = _said(
+        "we build aquaculture equipmnet", sector="Fisheries and aquaculture", nace_code="A03"
+    )
+    result = await _run(FISH_GUESS, events)
+    assert result["responses"] == []  # no verdict yet: voucher_form asks first
+    assert _slots(result) == {"guess_fact": "nace_code", "voucher_questions": ["guess_confirmed"]}
+    asked = await _run(
+        {**FISH_GUESS, **_slots(result)}, events, action="action_ask_guess_confirmed"
+    )
+    [question] = asked["responses"]
+    assert question["response"] == "utter_ask_guess_confirmed"
+    assert question["guess_value"] == "fishing and aquaculture (NACE A03)"
+    assert question["guess_label"] == "your company's main activity"
+
+
+async def test_action_does_not_ask_about_a_picked_or_typed_code() -> None:
+    for text in ('/inform{"sector": "fisheries_aquaculture"}', "our NACE code is a03"):
+        result = await _run(FISH_GUESS, _said(text, nace_code="A03"))
+        failed = _one(result, "utter_voucher_rule_failed")
+        assert failed["rule_id"] == "V5"
+        assert "fishing and aquaculture (NACE A03)" in failed["reason"]
+
+
+async def test_action_does_not_ask_when_another_failure_decides() -> None:
+    events = _said("aquaculture gear", nace_code="A03")
+    result = await _run({**FISH_GUESS, "employees": 300}, events)
+    assert [r["rule_id"] for r in result["responses"] if "rule_id" in r][:2] == ["V1", "V5"]
+    assert "guess_fact" not in _slots(result)
+
+
+async def test_action_confirmed_guess_gives_the_verdict() -> None:
+    events = _said("aquaculture gear", nace_code="A03")
+    slots = {**FISH_GUESS, "guess_fact": "nace_code", "guess_confirmed": True}
+    result = await _run(slots, events)
+    assert _responses(result)[0] == "utter_voucher_not_eligible"
+    assert _slots(result)["confirmed_facts"] == ["nace_code=A03"]
+    assert _slots(result)["guess_fact"] is None and _slots(result)["guess_confirmed"] is None
+    again = await _run({**slots, **_slots(result)}, events)  # asked once: not again
+    assert _responses(again)[0] == "utter_voucher_not_eligible"
+
+
+async def test_action_rejected_guess_asks_the_sector_again_with_a_pick_list() -> None:
+    events = _said("aquaculture gear", nace_code="A03")
+    slots = {**FISH_GUESS, "guess_fact": "nace_code", "guess_confirmed": False}
+    result = await _run(slots, events)
+    assert result["responses"] == []
+    changed = _slots(result)
+    assert changed["voucher_questions"] == ["sector_choice"]
+    assert changed["nace_code"] is None and changed["sector"] is None
+    asked = await _run({**slots, **changed}, events, action="action_ask_sector_choice")
+    [question] = asked["responses"]
+    assert question["response"] == "utter_ask_sector_choice"
+    titles = {b["title"]: b["payload"] for b in question["buttons"]}
+    assert titles["Manufacturing and machinery"] == '/inform{"sector": "manufacturing"}'
+
+
+async def test_action_picked_sector_is_taken_as_confirmed() -> None:
+    payload = '/inform{"sector": "manufacturing"}'
+    slots = {**ELIGIBLE_SLOTS, "nace_code": None, "sector_choice": "manufacturing"}
+    result = await _run(slots, _said(payload), latest_text=payload)
+    changed = _slots(result)
+    assert (changed["nace_code"], changed["sector"]) == ("C28", "Manufacturing and machinery")
+    assert changed["sector_choice"] is None and changed["confirmed_facts"] == ["nace_code=C28"]
+    assert _responses(result)[0] == "utter_voucher_eligible"
+
+
+async def test_action_suggests_no_under_five_scheme_to_an_older_firm() -> None:
+    result = await _run({**ELIGIBLE_SLOTS, "months_operating": 154})  # founded in 2014
+    assert "utter_voucher_national_scheme" not in _responses(result)
+    why = _one(result, "utter_voucher_no_fitting_national_scheme")["not_fitting"]
+    assert "under 5 years old (yours: about 12 years)" in why
+
+
+async def test_action_suggests_only_the_fitting_schemes_of_a_country() -> None:
+    slots = {**ELIGIBLE_SLOTS, "country": "SE", "region": "SE110", "provider_country": "FI"}
+    result = await _run(slots)
+    [national] = [
+        r for r in result["responses"] if r["response"] == "utter_voucher_national_scheme"
+    ]
+    assert national["national_scheme_name"] == "Vinnova innovation cheques"  # not Västerbotten
+    assert national["country_name"] == "Sweden"
+    assert national["fit_reasons"] == "for SMEs (yours: small enterprise)"

@@ -18,6 +18,10 @@ from actions.eligibility import (
     normalise_nace,
     vouchers_dir,
 )
+from actions.eligibility.engine import check_conditions
+from actions.eligibility.nace import nace_contains, nace_matches
+from actions.eligibility.national import national_fits
+from actions.eligibility.rules import CHECKS
 from actions.eligibility.sme import aggregate, format_number
 
 SCHEME = load_scheme(vouchers_dir())
@@ -158,7 +162,7 @@ def test_format_number() -> None:
 
 def test_engine_does_not_import_rasa_sdk() -> None:
     for path in PACKAGE.glob("*.py"):
-        if path.name == "action.py":
+        if path.name in ("action.py", "questions.py"):  # the rasa-sdk actions
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = [
@@ -168,3 +172,60 @@ def test_engine_does_not_import_rasa_sdk() -> None:
             for a in (n.names if isinstance(n, ast.Import) else [n])  # type: ignore[attr-defined]
         ]
         assert not any(str(m).startswith("rasa_sdk") for m in imported), path.name
+
+
+def test_reasons_name_countries_and_sectors_instead_of_codes() -> None:
+    profile = {"country": "LT", "provider_country": "LT", "nace_code": "C28"}
+    assert _reason(profile, "V2") == "The company is in Lithuania, a country of the demo scheme."
+    assert "both in Lithuania" in _reason(profile, "V9")
+    assert _reason(profile, "V5") == (
+        "The main activity, manufacture of machinery and equipment (NACE C28), is not an"
+        " excluded sector."
+    )
+    assert "Denmark, Estonia, Finland" in _reason({"country": "FR"}, "V2")
+    assert "manufacturing (NACE section C)" in _reason({"nace_code": "C"}, "V5")
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [({"employees": 5, "annual_turnover_eur": 1e6}, "micro enterprise"),
+     ({"employees": 300}, "not an SME"),
+     ({"employees": 30}, "not known yet"),
+     ({"employees": 30, "annual_turnover_eur": 20e6}, "an SME, exact size class not known yet"),
+     ({}, "not known yet")],
+)  # fmt: skip
+def test_size_class_is_always_said_in_words(profile: dict, expected: str) -> None:  # type: ignore[type-arg]
+    assert evaluate(CompanyProfile.from_mapping(profile), SCHEME).size_class == expected
+
+
+@pytest.mark.parametrize("country", ["LT", "FI", "SE", "EE", "LV", "DK", "NO"])
+def test_national_scheme_conditions_are_checks_of_the_engine(country: str) -> None:
+    for scheme in load_national_schemes(vouchers_dir(), country):
+        assert scheme.conditions or scheme.open_to, scheme.name
+        for condition in scheme.conditions:
+            assert condition.kind == "check" and condition.check in CHECKS
+            assert {"pass", "unknown"} <= set(condition.reasons)
+        # Every condition decides on an empty profile without an error: unknown, not failed.
+        results = check_conditions(CompanyProfile(country=country), scheme.conditions, SCHEME)
+        assert all(r.status == "unknown" and r.reason for r in results)
+
+
+@pytest.mark.parametrize(
+    ("profile", "fits"),
+    [({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "C28"}, True),
+     ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "G47.1"}, False),  # retail
+     ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "C10.20"}, False),  # fish
+     ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "C10"}, True),  # cannot tell yet
+     ({"employees": 400, "nace_code": "C28"}, False)],
+)  # fmt: skip
+def test_estonian_voucher_fits_by_size_and_sector(profile: dict, fits: bool) -> None:  # type: ignore[type-arg]
+    company = CompanyProfile.from_mapping({"country": "EE", **profile})
+    [fit] = national_fits(company, SCHEME, "en")
+    assert fit.fits is fits, fit.why
+
+
+def test_nace_exclusions_by_section_division_and_group() -> None:
+    assert nace_matches("K64.19", "K") and nace_matches("A01.1", "A01")
+    assert nace_matches("C10.20", "C10.2") and not nace_matches("C10.8", "C10.2")
+    assert nace_contains("C10", "C10.2") and nace_contains("A", "A01")
+    assert not nace_contains("C28", "C10.2")
