@@ -21,16 +21,26 @@ from nlu.interpreter import FALLBACK_INTENT, Interpreter
 from nlu.training_data import Example, TrainingData, load_training_data, nlu_files
 
 OUT_OF_SCOPE = "out_of_scope"
+# Label of entities without a role (facts of the user's own company) in the per-role scores.
+NO_ROLE = "(no role)"
 Span = tuple[int, int, str]
+RoleSpan = tuple[int, int, str, str]  # start, end, entity type, role (NO_ROLE when none)
 
 
 @dataclass(frozen=True)
 class LabelledText:
-    """One evaluation example: text, gold intent and gold entity spans."""
+    """One evaluation example: text, gold intent, gold entity spans and their roles.
+
+    ``roles`` repeats every entity with its role (``NO_ROLE`` for the user's own facts). Only
+    examples with ``role_scored`` count for roles: a file that annotates no role at all says
+    nothing about them, one that annotates some is taken to annotate all.
+    """
 
     text: str
     intent: str
     entities: tuple[Span, ...] = ()
+    roles: tuple[RoleSpan, ...] = ()
+    role_scored: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Prediction:
     intent: str
     confidence: float
     entities: tuple[Span, ...] = ()
+    roles: tuple[RoleSpan, ...] = ()
 
 
 @dataclass
@@ -66,6 +77,8 @@ class NluReport:
     entity_f1: float | None
     entities: dict[str, Scores]
     errors: list[dict[str, Any]] = field(default_factory=list)
+    roles: dict[str, Scores] = field(default_factory=dict)
+    role_errors: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The headline figures (percent), as the bench's JSON keys."""
@@ -80,34 +93,66 @@ class NluReport:
 
 
 def from_training_data(data: TrainingData) -> list[LabelledText]:
-    """Evaluation examples from Rasa NLU YAML data (entities by character span)."""
-    return [_labelled(example) for example in data.examples]
+    """Evaluation examples from Rasa NLU YAML data (entities by character span).
+
+    They are scored for roles when some example of the data has a role annotation.
+    """
+    scored = any(e.role for example in data.examples for e in example.entities)
+    return [_labelled(example, role_scored=scored) for example in data.examples]
 
 
-def _labelled(example: Example) -> LabelledText:
+def _labelled(example: Example, *, role_scored: bool = False) -> LabelledText:
     spans = tuple(sorted((e.start, e.end, e.entity) for e in example.entities))
-    return LabelledText(example.text, example.intent, spans)
+    roles = _role_spans([(e.start, e.end, e.entity, e.role) for e in example.entities])
+    return LabelledText(example.text, example.intent, spans, roles, role_scored)
+
+
+def _role_spans(entities: Iterable[tuple[int, int, str, str | None]]) -> tuple[RoleSpan, ...]:
+    return tuple(sorted((s, e, t, role or NO_ROLE) for s, e, t, role in entities))
 
 
 def load_jsonl(path: Path) -> list[LabelledText]:
-    """Read ``{"text", "intent", "entities"?}`` lines (entities with start, end, entity)."""
+    """Read ``{"text", "intent", "entities"?}`` lines (entities: start, end, entity, role?).
+
+    As for YAML, the lines are scored for roles when some entity of the file has a role.
+    """
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    scored = any(e.get("role") for row in rows for e in row.get("entities", []))
     examples = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            spans = tuple(
-                sorted((e["start"], e["end"], e["entity"]) for e in row.get("entities", []))
-            )
-            examples.append(LabelledText(row["text"], row["intent"], spans))
+    for row in rows:
+        found = row.get("entities", [])
+        spans = tuple(sorted((e["start"], e["end"], e["entity"]) for e in found))
+        roles = _role_spans((e["start"], e["end"], e["entity"], e.get("role")) for e in found)
+        examples.append(LabelledText(row["text"], row["intent"], spans, roles, scored))
     return examples
 
 
-def load_examples(path: Path) -> list[LabelledText]:
-    """Read evaluation examples from a ``.jsonl`` file or Rasa NLU YAML (file or directory)."""
-    path = Path(path)
-    if path.suffix == ".jsonl":
-        return load_jsonl(path)
-    return from_training_data(load_training_data(nlu_files(path) if path.is_dir() else [path]))
+def load_examples(path: Path | Sequence[Path]) -> list[LabelledText]:
+    """Read evaluation examples from ``.jsonl`` files or Rasa NLU YAML (files or directories)."""
+    paths = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
+    examples: list[LabelledText] = []
+    for item in paths:
+        for file in nlu_files(item) if item.is_dir() else [item]:
+            if file.suffix == ".jsonl":
+                examples.extend(load_jsonl(file))
+            else:  # one file at a time: whether roles are scored is decided per file
+                examples.extend(from_training_data(load_training_data([file])))
+    return examples
+
+
+def held_out_files(test_dir: Path, language: str) -> list[Path]:
+    """The held-out files of a language: ``<lang>.yml`` and every ``<lang>_*.yml``.
+
+    Args:
+        test_dir: The held-out directory (``data/nlu_test``).
+        language: Language code.
+
+    Returns:
+        The files that exist, ``<lang>.yml`` first, then the others by name.
+    """
+    main = Path(test_dir) / f"{language}.yml"
+    others = sorted(Path(test_dir).glob(f"{language}_*.yml"))
+    return ([main] if main.is_file() else []) + others
 
 
 def predict(interpreter: Interpreter, examples: Iterable[LabelledText]) -> list[Prediction]:
@@ -118,15 +163,13 @@ def predict(interpreter: Interpreter, examples: Iterable[LabelledText]) -> list[
         parsed = raw.parse(example.text)
         # An entity inferred from another (a region's country) is not read from the text,
         # so it has no span of its own to score.
-        spans = tuple(
-            sorted(
-                (e["start"], e["end"], e["entity"])
-                for e in parsed["entities"]
-                if "derived_from" not in e
-            )
+        read = [e for e in parsed["entities"] if "derived_from" not in e]
+        spans = tuple(sorted((e["start"], e["end"], e["entity"]) for e in read))
+        roles = tuple(
+            sorted((e["start"], e["end"], e["entity"], e.get("role") or NO_ROLE) for e in read)
         )
         intent = parsed["intent"]
-        predictions.append(Prediction(intent["name"] or "", intent["confidence"], spans))
+        predictions.append(Prediction(intent["name"] or "", intent["confidence"], spans, roles))
     return predictions
 
 
@@ -203,6 +246,45 @@ def _entity_scores(
     return micro.f1, per_type
 
 
+def _role_scores(
+    examples: Sequence[LabelledText], predictions: Sequence[Prediction]
+) -> tuple[dict[str, Scores], list[dict[str, Any]]]:
+    """Per-role scores over the role-annotated examples: right = span, type and role equal.
+
+    Entities without a role are scored too, under ``NO_ROLE``: a fact of the user's company
+    read as someone else's is as wrong as the other way round.
+    """
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    errors = []
+    for example, prediction in zip(examples, predictions, strict=True):
+        if not example.role_scored:
+            continue
+        gold, found = set(example.roles), set(prediction.roles)
+        for span in gold & found:
+            tp[span[3]] += 1
+        for span in found - gold:
+            fp[span[3]] += 1
+        for span in gold - found:
+            fn[span[3]] += 1
+        if gold != found:
+            errors.append(
+                {
+                    "text": example.text,
+                    "missed": [_role_text(example.text, s) for s in sorted(gold - found)],
+                    "wrong": [_role_text(example.text, s) for s in sorted(found - gold)],
+                }
+            )
+    labels = sorted(set(tp) | set(fn) | set(fp))
+    return {label: _scores(tp[label], fp[label], fn[label]) for label in labels}, errors
+
+
+def _role_text(text: str, span: RoleSpan) -> str:
+    start, end, entity, role = span
+    return f"{text[start:end]} ({entity}, {role})"
+
+
 def evaluate(
     examples: Sequence[LabelledText], predictions: Sequence[Prediction], threshold: float
 ) -> NluReport:
@@ -228,6 +310,7 @@ def evaluate(
     macro = sum(s.f1 for label, s in intents.items() if label in gold_labels) / len(gold_labels)
     pairs = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
     entity_f1, entities = _entity_scores(examples, predictions)
+    roles, role_errors = _role_scores(examples, predictions)
     errors = [
         {
             "text": example.text,
@@ -249,6 +332,8 @@ def evaluate(
         entity_f1=entity_f1,
         entities=entities,
         errors=errors,
+        roles=roles,
+        role_errors=role_errors,
     )
 
 
@@ -277,7 +362,7 @@ def cross_validation_folds(
 
 
 def write_report(report: NluReport, out_dir: Path) -> list[Path]:
-    """Write the intent, entity and error reports as JSON files; returns their paths."""
+    """Write the intent, entity (with roles) and error reports as JSON; returns their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
@@ -291,8 +376,10 @@ def write_report(report: NluReport, out_dir: Path) -> list[Path]:
         "entity_report.json": {
             "entity_f1": report.entity_f1,
             "entities": {k: asdict(v) for k, v in report.entities.items()},
+            "roles": {k: asdict(v) for k, v in report.roles.items()},
         },
         "intent_errors.json": report.errors,
+        "role_errors.json": report.role_errors,
     }
     paths = []
     for name, content in files.items():
@@ -326,6 +413,13 @@ def format_report(report: NluReport, *, top_confusions: int = 10) -> str:
                 f"{label:<28}{s.precision:>10.1f}{s.recall:>8.1f}{s.f1:>8.1f}{s.support:>9}"
             )
         lines.append(f"entity F1 (micro) {report.entity_f1:.1f}")
+    if report.roles:
+        lines.append("")
+        lines.append(f"{'entity role':<28}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+        for label, s in report.roles.items():
+            lines.append(
+                f"{label:<28}{s.precision:>10.1f}{s.recall:>8.1f}{s.f1:>8.1f}{s.support:>9}"
+            )
     return "\n".join(lines)
 
 
@@ -365,7 +459,7 @@ def run_nlu_test(
     models_dir: Path,
     language: str,
     threshold: float,
-    test_path: Path | None = None,
+    test_path: Path | Sequence[Path] | None = None,
     folds: int | None = None,
 ) -> NluReport:
     """Evaluate the NLU like ``rasa test nlu``: on a held-out file or by cross-validation.
@@ -375,7 +469,8 @@ def run_nlu_test(
         models_dir: Models directory; the held-out mode trains there unless unchanged.
         language: spaCy language code.
         threshold: Fallback threshold to apply (the configured ``NLU_FALLBACK_THRESHOLD``).
-        test_path: Held-out examples (Rasa NLU YAML or JSONL); used when ``folds`` is None.
+        test_path: Held-out examples (Rasa NLU YAML or JSONL files); used when ``folds`` is
+            None.
         folds: Number of cross-validation folds on the training data instead.
 
     Returns:

@@ -46,7 +46,7 @@ def role_data(data_dir: Path, language: str) -> dict[str, Any]:
         language: Language code; a language without a file gets empty data (no roles).
 
     Returns:
-        ``{"sentence_ends", "boundaries", "cues", "roles", "absorbs", "grouped"}``.
+        ``{"sentence_ends", "boundaries", "cues", "roles", "absorbs", "grouped", "spellings"}``.
 
     Raises:
         NluDataError: If the file is malformed.
@@ -76,9 +76,15 @@ def role_data(data_dir: Path, language: str) -> dict[str, Any]:
             "roles": roles,
             "absorbs": absorbs,
             "grouped": grouped,
+            "spellings": _spellings(raw.get("spellings") or {}),
         }
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise NluDataError(f"{path}: malformed role cues: {exc!r}") from exc
+
+
+def _spellings(raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Word -> its chat spellings, all lower-case ("you" -> ["u"])."""
+    return {str(k).lower(): [str(v).lower() for v in values] for k, values in raw.items()}
 
 
 def _cue(item: Any, kind: str, frame: str = "", strength: str = "strong") -> dict[str, Any]:
@@ -139,8 +145,9 @@ class EntityRoles:
         self.sentence_ends = frozenset(data.get("sentence_ends", []))
         self.boundaries = frozenset(data.get("boundaries", []))
         self.matcher = Matcher(nlp.vocab)
+        spellings: dict[str, list[str]] = data.get("spellings", {})
         for index, cue in enumerate(self.cues):
-            self.matcher.add(str(index), [_pattern(nlp, cue["phrase"])])
+            self.matcher.add(str(index), _patterns(nlp, cue["phrase"], spellings))
         self._ids = {nlp.vocab.strings[str(i)]: i for i in range(len(self.cues))}
 
     def frames(self, doc: Doc, entities: list[Entity]) -> list[Frame]:
@@ -276,16 +283,28 @@ class EntityRoles:
                 entity["group"] = str(numbers[role].index(frame.number) + 1)
 
 
-def _pattern(nlp: Language, phrase: str) -> list[dict[str, Any]]:
-    """A Matcher pattern for a cue phrase; ``*`` matches one to three words."""
-    pattern: list[dict[str, Any]] = []
+def _patterns(
+    nlp: Language, phrase: str, spellings: dict[str, list[str]]
+) -> list[list[dict[str, Any]]]:
+    """Matcher patterns for a cue phrase: ``*`` matches one to three words, and a word also
+    matches its chat spellings (a spelling of several words gives a pattern of its own)."""
+    patterns: list[list[dict[str, Any]]] = [[]]
     for word in phrase.split():
         if word == GAP:
-            pattern.append({"IS_SPACE": False})
-            pattern.extend({"IS_SPACE": False, "OP": "?"} for _ in range(GAP_WORDS - 1))
+            gap = [{"IS_SPACE": False}]
+            gap += [{"IS_SPACE": False, "OP": "?"} for _ in range(GAP_WORDS - 1)]
+            patterns = [p + gap for p in patterns]
             continue
-        pattern.extend({"LOWER": token.lower_} for token in nlp.make_doc(word))
-    return pattern
+        forms = [word, *spellings.get(word, [])]
+        single = [f for f in forms if len(nlp.make_doc(f)) == 1]
+        options: list[list[dict[str, Any]]] = []
+        if single:
+            options.append([{"LOWER": {"IN": [nlp.make_doc(f)[0].lower_ for f in single]}}])
+        for form in forms:
+            if form not in single:
+                options.append([{"LOWER": token.lower_} for token in nlp.make_doc(form)])
+        patterns = [p + option for p in patterns for option in options]
+    return patterns
 
 
 class RoleEntities(JsonDataComponent):
