@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
@@ -22,6 +23,9 @@ from bot.dialogue.processor import Processor
 from bot.storage import crud, make_engine, session, upgrade_schema
 from bot.telegram_channel import TelegramChannel
 from bot.web.app import create_web_app
+
+if TYPE_CHECKING:
+    from nlu.language import LanguageDetector
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,15 @@ def build_agent(settings: Settings) -> Agent:
         default_language=settings.DEFAULT_LANGUAGE,
         max_message_chars=settings.MAX_MESSAGE_CHARS,
         languages=frozenset(data.nlu_dirs),
+        language_detector=make_language_detector(settings),
     )
+
+
+def make_language_detector(settings: Settings) -> LanguageDetector:
+    """The language detector over the languages listed in data/languages.yml."""
+    from nlu.language import LanguageDetector
+
+    return LanguageDetector.load(settings.DATA_DIR / "languages.yml")
 
 
 def make_sender_data_eraser(engine: Engine) -> Callable[[str], Awaitable[int]]:

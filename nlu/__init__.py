@@ -14,14 +14,18 @@ This package imports nothing from ``bot`` or ``actions``.
 from nlu.annotations import EntityAnnotation
 from nlu.errors import NluDataError, NluError, NluModelError
 from nlu.interpreter import FALLBACK_INTENT, Interpreter
+from nlu.language import Detection, LanguageDetector, LanguageInfo
 from nlu.train import TrainResult, train
 from nlu.training_data import Example, TrainingData, load_training_data, validate_nlu_files
 
 __all__ = [
     "FALLBACK_INTENT",
+    "Detection",
     "EntityAnnotation",
     "Example",
     "Interpreter",
+    "LanguageDetector",
+    "LanguageInfo",
     "NluDataError",
     "NluError",
     "NluModelError",

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import Engine
 
@@ -28,8 +28,13 @@ from bot.storage import crud
 from bot.storage.db import is_postgres, session
 from bot.storage.locks import ConversationLocks
 
+if TYPE_CHECKING:
+    from nlu.language import Detection, LanguageDetector
+
 logger = logging.getLogger(__name__)
 
+NOT_SPOKEN_RESPONSE = "utter_language_not_spoken"
+NOT_SPOKEN_INTENT = "unsupported_language"
 TOO_LONG_RESPONSE = "utter_message_too_long"
 EMPTY_RESPONSE = "utter_empty_message"
 STORAGE_THREADS_POSTGRES = 8
@@ -64,6 +69,7 @@ class Agent:
         default_language: str,
         max_message_chars: int,
         languages: frozenset[str] = frozenset(),
+        language_detector: LanguageDetector | None = None,
     ) -> None:
         self.processor = processor
         self.domain: Domain = processor.domain
@@ -77,6 +83,7 @@ class Agent:
         self._default_language = default_language
         self._languages = languages or frozenset({default_language})
         self._max_chars = max_message_chars
+        self._detector = language_detector
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer."""
@@ -170,6 +177,13 @@ class Agent:
             response = TOO_LONG_RESPONSE if truncated else EMPTY_RESPONSE
             await self.processor.reply_and_forget(tracker, event, response)
             return
+        if (foreign := self._follow_language(tracker, text)) is not None:
+            parse = _not_spoken_parse(text, foreign)
+            event = user_event(
+                text, parse, channel=message.channel, message_id=message_id, metadata=metadata
+            )
+            await self._say_not_spoken(tracker, event, foreign)
+            return
         parse = parse_payload(text, self.domain) or self._parse(tracker, text)
         event = user_event(
             text, parse, channel=message.channel, message_id=message_id, metadata=metadata
@@ -185,6 +199,37 @@ class Agent:
         language = code.split("-")[0].lower()
         if language in self._languages and language != tracker.get_slot("language"):
             tracker.append(slot_event("language", language))
+
+    def _follow_language(self, tracker: DialogueTracker, text: str) -> Detection | None:
+        """Switch the conversation to a spoken language the message is confidently in; return
+        the detection when that language is one the assistant does not speak."""
+        if self._detector is None or parse_payload(text, self.domain) is not None:
+            return None
+        current = str(tracker.get_slot("language") or self._default_language)
+        found = self._detector.detect(text, prefer=[current, *sorted(self._languages)])
+        if found is None or found.language == current:
+            return None
+        if found.language not in self._languages:
+            return found
+        tracker.append(slot_event("language", found.language))
+        return None
+
+    async def _say_not_spoken(
+        self, tracker: DialogueTracker, event: dict[str, Any], found: Detection
+    ) -> None:
+        """Say which languages the assistant speaks, greeting in the message's language; the
+        message is logged and reverted, so no form, slot or rule ever sees it."""
+        assert self._detector is not None
+        known = self._detector.languages
+        spoken = sorted(self._languages, key=lambda c: (c != self._default_language, c))
+        await self.processor.reply_and_forget(
+            tracker,
+            event,
+            NOT_SPOKEN_RESPONSE,
+            greeting=known[found.language].greeting,
+            language=known[found.language].label,
+            languages=", ".join(known[c].label if c in known else c for c in spoken),
+        )
 
     def _parse(self, tracker: DialogueTracker, text: str) -> dict[str, Any]:
         language = tracker.get_slot("language") or self._default_language
@@ -226,3 +271,12 @@ class Agent:
 def _bot_message(event: dict[str, Any]) -> BotMessage:
     data = event.get("data") or {}
     return BotMessage.from_rasa({"text": event.get("text"), **data})
+
+def _not_spoken_parse(text: str, found: Detection) -> dict[str, Any]:
+    """Parse data that records why the message was not understood (the NLU never ran)."""
+    return {
+        "text": text,
+        "intent": {"name": NOT_SPOKEN_INTENT, "confidence": found.confidence},
+        "entities": [],
+        "language": {"name": found.language, "confidence": found.confidence},
+    }

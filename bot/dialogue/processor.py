@@ -86,12 +86,13 @@ class Processor:
         await self.predict_and_run(tracker)
 
     async def reply_and_forget(
-        self, tracker: DialogueTracker, event: dict[str, Any], response: str
+        self, tracker: DialogueTracker, event: dict[str, Any], response: str, **values: Any
     ) -> None:
-        """Answer a message the dialogue should not see (too long, empty) and revert it."""
+        """Answer a message the dialogue should not see (too long, empty, in a language the
+        assistant does not speak) and revert it; `values` fill the response's placeholders."""
         tracker.append(event)
         tracker.append(action_event(response, "input_check"))
-        self._append_messages(tracker, [{"response": response}], response)
+        self._append_messages(tracker, [{"response": response, **values}], response)
         tracker.append(simple_event("rewind"))
 
     async def predict_and_run(self, tracker: DialogueTracker) -> None:
