@@ -103,8 +103,10 @@ def from_training_data(data: TrainingData) -> list[LabelledText]:
 
 def _labelled(example: Example, *, role_scored: bool = False) -> LabelledText:
     spans = tuple(sorted((e.start, e.end, e.entity) for e in example.entities))
+    if not role_scored:
+        return LabelledText(example.text, example.intent, spans)
     roles = _role_spans([(e.start, e.end, e.entity, e.role) for e in example.entities])
-    return LabelledText(example.text, example.intent, spans, roles, role_scored)
+    return LabelledText(example.text, example.intent, spans, roles, role_scored=True)
 
 
 def _role_spans(entities: Iterable[tuple[int, int, str, str | None]]) -> tuple[RoleSpan, ...]:
@@ -116,13 +118,16 @@ def load_jsonl(path: Path) -> list[LabelledText]:
 
     As for YAML, the lines are scored for roles when some entity of the file has a role.
     """
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     scored = any(e.get("role") for row in rows for e in row.get("entities", []))
     examples = []
     for row in rows:
         found = row.get("entities", [])
         spans = tuple(sorted((e["start"], e["end"], e["entity"]) for e in found))
         roles = _role_spans((e["start"], e["end"], e["entity"], e.get("role")) for e in found)
+        if not scored:
+            roles = ()
         examples.append(LabelledText(row["text"], row["intent"], spans, roles, scored))
     return examples
 

@@ -291,7 +291,7 @@ def _patterns(
     patterns: list[list[dict[str, Any]]] = [[]]
     for word in phrase.split():
         if word == GAP:
-            gap = [{"IS_SPACE": False}]
+            gap: list[dict[str, Any]] = [{"IS_SPACE": False}]
             gap += [{"IS_SPACE": False, "OP": "?"} for _ in range(GAP_WORDS - 1)]
             patterns = [p + gap for p in patterns]
             continue

@@ -80,3 +80,26 @@ def test_english_model_meets_targets_on_the_domain_test_set(english: Interpreter
     assert len(examples) >= 20 * 15
     assert report.intent_accuracy >= 95.0
     assert report.entity_f1 is not None and report.entity_f1 >= 90.0
+
+
+@pytest.mark.slow
+def test_english_model_meets_role_targets_on_the_role_test_set(english: Interpreter) -> None:
+    """data/nlu_test/en_roles.yml is never trained on: F1 >= 90 for every role."""
+    from nlu.evaluate import NO_ROLE, evaluate, load_examples, predict
+
+    examples = load_examples(EN_DATA.parent.parent / "nlu_test" / "en_roles.yml")
+    report = evaluate(examples, predict(english, examples), threshold=0.3)
+    roles = {"owner", "subsidiary", "investor", "target", "partner", "provider"}
+    assert roles <= set(report.roles)
+    assert sum(report.roles[role].support for role in roles) >= 150
+    low = {r: round(s.f1, 1) for r, s in report.roles.items() if r != NO_ROLE and s.f1 < 90.0}
+    assert not low, low
+    assert report.roles[NO_ROLE].f1 >= 90.0
+
+
+@pytest.mark.slow
+def test_english_model_gives_roles_in_the_parse(english: Interpreter) -> None:
+    parsed = english.parse("our parent company has 2000 employees, we have 14")
+    headcounts = [e for e in parsed["entities"] if e["entity"] == "headcount"]
+    assert headcounts and headcounts[0]["role"] == "owner"
+    assert all("role" not in e for e in parsed["entities"] if e["start"] > 38)

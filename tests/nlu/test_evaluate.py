@@ -12,6 +12,7 @@ from bot.cli import main
 from bot.config import get_settings
 from nlu import Interpreter, load_training_data
 from nlu.evaluate import (
+    NO_ROLE,
     OUT_OF_SCOPE,
     LabelledText,
     Prediction,
@@ -19,6 +20,7 @@ from nlu.evaluate import (
     cross_validation_folds,
     evaluate,
     format_report,
+    held_out_files,
     load_examples,
     predict,
     write_report,
@@ -95,6 +97,7 @@ def test_write_report_writes_intent_entity_and_error_files(tmp_path: Path) -> No
         "entity_report.json",
         "intent_errors.json",
         "intent_report.json",
+        "role_errors.json",
     ]
     intents = json.loads((tmp_path / "out" / "intent_report.json").read_text())
     assert intents["summary"]["oos_recall"] == 100.0
@@ -147,6 +150,11 @@ def test_cli_test_nlu_reports_and_fails_below_minimum(
         "- intent: inform\n  examples: |\n    - we are in [Finland](country)\n",
         encoding="utf-8",
     )
+    (data_dir / "nlu_test" / "en_roles.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: inform\n  examples: |\n'
+        '    - looking for partners in [Norway]{"entity": "country", "role": "target"}\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DATA_DIR", str(data_dir))
     monkeypatch.setenv("MODELS_DIR", str(tmp_path / "models"))
     get_settings.cache_clear()
@@ -160,3 +168,40 @@ def test_cli_test_nlu_reports_and_fails_below_minimum(
         get_settings.cache_clear()
     assert "intent accuracy" in printed and "country" in printed
     assert (out / "intent_errors.json").is_file()
+    roles = json.loads((out / "entity_report.json").read_text())["roles"]
+    assert roles["target"]["support"] == 1  # en_roles.yml is found beside en.yml
+
+
+def test_evaluate_scores_roles_only_for_files_that_annotate_them(tmp_path: Path) -> None:
+    path = tmp_path / "r.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: inform\n  examples: |\n'
+        '    - [Ab Oy]{"entity": "company_name", "role": "owner"} owns us\n'
+        "    - we have [9](number) staff\n",
+        encoding="utf-8",
+    )
+    examples = load_examples(path) + [LabelledText("in Riga", "inform", ((3, 7, "region"),))]
+    predictions = [
+        Prediction("inform", 0.9, ((0, 5, "company_name"),), ((0, 5, "company_name", "owner"),)),
+        Prediction("inform", 0.9, ((8, 9, "number"),), ((8, 9, "number", "owner"),)),
+        Prediction("inform", 0.9, ((3, 7, "region"),), ((3, 7, "region", "target"),)),
+    ]
+    report = evaluate(examples, predictions, threshold=0.3)
+    assert report.entities["number"].f1 == 100.0  # types are scored without roles
+    assert report.roles["owner"].precision == 50.0 and report.roles["owner"].recall == 100.0
+    assert report.roles[NO_ROLE].recall == 0.0
+    assert "target" not in report.roles  # the third example comes from no role-annotated file
+    assert report.role_errors == [
+        {
+            "text": "we have 9 staff",
+            "missed": ["9 (number, (no role))"],
+            "wrong": ["9 (number, owner)"],
+        }
+    ]
+    assert "entity role" in format_report(report)
+
+
+def test_held_out_files_are_the_language_file_and_its_siblings(tmp_path: Path) -> None:
+    for name in ("en_b.yml", "en.yml", "en_a.yml", "fi.yml", "languages.yml", "en_c.txt"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    assert [p.name for p in held_out_files(tmp_path, "en")] == ["en.yml", "en_a.yml", "en_b.yml"]

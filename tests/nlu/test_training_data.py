@@ -125,3 +125,35 @@ def test_duplicate_example_across_files_names_both_files(tmp_path: Path) -> None
 
 def test_real_english_data_is_valid() -> None:
     assert validate_nlu_files(Path(__file__).parents[2] / "data" / "nlu" / "en") == []
+
+
+def test_load_training_data_reads_roles_and_groups(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "- intent: inform\n"
+        "  examples: |\n"
+        '    - [Alfa AB]{"entity": "company_name", "role": "owner", "group": 1} owns '
+        '[60]{"entity": "number", "role": "owner", "group": "1"}% of us\n'
+        '    - a lab in [Suomi]{"entity": "country", "value": "FI", "role": "target"}\n',
+    )
+    first, second = load_training_data(path).examples
+    assert first.entities == (
+        EntityAnnotation(0, 7, "company_name", "Alfa AB", "owner", "1"),
+        EntityAnnotation(13, 15, "number", "60", "owner", "1"),
+    )
+    assert second.entities == (EntityAnnotation(9, 14, "country", "FI", "target"),)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        '[x]{"entity": "a", "role": ""}',
+        '[x]{"entity": "a", "role": ["owner"]}',
+        '[x]{"entity": "a", "group": true}',
+        '[x]{"entity": "a", "role": "owner", "metadata": {}}',
+    ],
+)
+def test_load_training_data_rejects_bad_roles_and_groups(tmp_path: Path, annotation: str) -> None:
+    path = write(tmp_path, f"- intent: inform\n  examples: |\n    - {annotation}\n")
+    problems = validate_nlu_files(path)
+    assert len(problems) == 1 and "x.yml" in problems[0]

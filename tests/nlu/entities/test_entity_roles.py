@@ -1,0 +1,135 @@
+"""Entity roles: whose fact each entity is, read from cue phrases around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+
+from nlu.entities.roles import EntityRoles, role_data
+from nlu.errors import NluDataError
+
+DATA = Path(__file__).parents[3] / "data"
+
+
+@pytest.fixture(scope="module")
+def roles() -> EntityRoles:
+    nlp = spacy.blank("en")
+    return EntityRoles(nlp, role_data(DATA, "en"))
+
+
+def _entity(text: str, part: str, entity: str) -> dict[str, Any]:
+    start = text.index(part)
+    return {"entity": entity, "start": start, "end": start + len(part), "value": part}
+
+
+def _roles(roles: EntityRoles, text: str, *parts: tuple[str, str]) -> list[str | None]:
+    entities = [_entity(text, part, entity) for part, entity in parts]
+    roles.assign(spacy.blank("en")(text), entities)
+    return [e.get("role") for e in entities]
+
+
+def test_roles_owner_clause_keeps_its_facts_until_we_come_back(roles: EntityRoles) -> None:
+    text = "Granvik Oy owns 45% of our shares, they have 900 staff, we are 12 ppl in Turku"
+    got = _roles(
+        roles,
+        text,
+        ("Granvik Oy", "company_name"),
+        ("45", "number"),
+        ("900 staff", "headcount"),
+        ("12 ppl", "headcount"),
+        ("Turku", "region"),
+    )
+    assert got == ["owner", "owner", "owner", None, None]
+
+
+def test_roles_we_own_starts_a_subsidiary(roles: EntityRoles) -> None:
+    text = "we own 80% of a shop in Narva, 4 staff"
+    got = _roles(roles, text, ("80", "number"), ("Narva", "region"), ("4 staff", "headcount"))
+    assert got == ["subsidiary"] * 3
+
+
+def test_roles_search_places_are_targets_and_kinds_are_partners(roles: EntityRoles) -> None:
+    text = "we are 30 people in riga lookin for a university in finland"
+    got = _roles(
+        roles,
+        text,
+        ("30 people", "headcount"),
+        ("riga", "region"),
+        ("university", "partner_type"),
+        ("finland", "country"),
+    )
+    assert got == [None, None, "partner", "target"]
+
+
+def test_roles_investor_noun_turns_an_owner_into_an_investor(roles: EntityRoles) -> None:
+    text = "Kuu Capital owns 20% of us, its a vc fund with 5 people"
+    got = _roles(
+        roles, text, ("Kuu Capital", "company_name"), ("20", "number"), ("5 people", "headcount")
+    )
+    assert got == ["investor"] * 3
+
+
+def test_roles_investor_noun_does_not_break_a_partner_search(roles: EntityRoles) -> None:
+    got = _roles(roles, "find me an investor in Vilnius", ("Vilnius", "region"))
+    assert got == ["target"]
+
+
+def test_roles_provider_of_a_service(roles: EntityRoles) -> None:
+    text = "the measurements would be done by a lab in Lund for EUR 5000"
+    assert _roles(roles, text, ("Lund", "region"), ("EUR 5000", "money")) == ["provider"] * 2
+
+
+def test_roles_maybe_names_partners_but_not_numbers(roles: EntityRoles) -> None:
+    text = "maybe Tartu Uni, maybe 20 people"
+    got = _roles(roles, text, ("Tartu Uni", "company_name"), ("20 people", "headcount"))
+    assert got == ["partner", None]
+
+
+def test_roles_a_new_sentence_is_about_us_again(roles: EntityRoles) -> None:
+    text = "looking for partners in Poland. 25 employees"
+    got = _roles(roles, text, ("Poland", "country"), ("25 employees", "headcount"))
+    assert got == ["target", None]
+
+
+def test_roles_two_owners_get_groups(roles: EntityRoles) -> None:
+    text = "Alfa AB owns 60% of us and Beta Oy owns 40%"
+    entities = [
+        _entity(text, part, entity)
+        for part, entity in [
+            ("Alfa AB", "company_name"),
+            ("60", "number"),
+            ("Beta Oy", "company_name"),
+            ("40", "number"),
+        ]
+    ]
+    roles.assign(spacy.blank("en")(text), entities)
+    assert [(e["role"], e.get("group")) for e in entities] == [
+        ("owner", "1"),
+        ("owner", "1"),
+        ("owner", "2"),
+        ("owner", "2"),
+    ]
+
+
+def test_roles_own_facts_have_no_role_key(roles: EntityRoles) -> None:
+    entities = [_entity("we have 40 employees", "40 employees", "headcount")]
+    roles.assign(spacy.blank("en")("we have 40 employees"), entities)
+    assert "role" not in entities[0] and "group" not in entities[0]
+
+
+def test_role_data_without_a_language_file_gives_no_roles(tmp_path: Path) -> None:
+    assert role_data(tmp_path, "fi") == {}
+    reader = EntityRoles(spacy.blank("fi"), {})
+    entities = [_entity("Nordea omistaa 60%", "60", "number")]
+    reader.assign(spacy.blank("fi")("Nordea omistaa 60%"), entities)
+    assert "role" not in entities[0]
+
+
+def test_role_data_rejects_a_malformed_file(tmp_path: Path) -> None:
+    (tmp_path / "roles").mkdir()
+    (tmp_path / "roles" / "en.yml").write_text("frames: {owner: {strong: [x]}}\n")
+    with pytest.raises(NluDataError, match="en.yml"):
+        role_data(tmp_path, "en")
