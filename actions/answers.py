@@ -106,3 +106,27 @@ def _overlaps(entity: dict[str, Any], start: int, end: int) -> bool:
 
 def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .:\"'`")
+
+
+def sought_partner_type(message: dict[str, Any] | None, language: str = "en") -> Any:
+    """The value of the first `partner_type` entity that names a partner the SME seeks.
+
+    The NLU gives the role `partner` (or `target`, `provider`) where its cues say so; a
+    partner type without a role is sought too ("work with a university"), unless words like
+    "we are" right before it describe the company itself ("we are an SME").
+    """
+    message = message or {}
+    text = str(message.get("text") or "").casefold()
+    cues = answer_words(language)["self_description"]
+    for entity in sorted(message.get("entities") or [], key=lambda e: e.get("start") or 0):
+        if entity.get("entity") != "partner_type":
+            continue
+        if entity.get("role") is None:
+            before = text[: int(entity.get("start") or 0)].strip()
+            before = re.sub(r"\b(a|an|the)$", "", before).strip()
+            if any(before.endswith(cue) for cue in cues):
+                continue
+        elif entity.get("role") not in ("partner", "target", "provider"):
+            continue
+        return entity.get("value")
+    return None

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 import nlu
 from actions import profile_fields as fields
-from actions.answers import name_answer
+from actions.answers import name_answer, sought_partner_type
 from actions.countries import find_country
 from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_labels import partner_type_key
@@ -48,6 +48,8 @@ OWN_FACTS = (
     "balance_sheet_eur",
     "year_founded",
 )
+# Facts about the company and its partners (not the form's bookkeeping such as skipped_fields).
+FACT_SLOTS = frozenset(PROFILE_SLOTS) - {"skipped_fields"}
 GOAL_OF_INTENT = {"check_voucher": "voucher", "find_partners": "partners"}
 NOTHING = ("none", "nothing", "no", "n/a", "na", "-", "nope", "not really")
 OTHER_NUMBERS = ("headcount", "year", "duration")
@@ -95,7 +97,7 @@ class ValidateProfileForm(FormValidationAction):
         dropped, so no validation error is said about them (see `_drop_non_answers`).
         """
         if tracker.latest_action_name != "action_listen":  # activation or a resumed form
-            return await self._validate(dispatcher, tracker, domain, _slot_values(tracker))
+            return await self._validate(dispatcher, tracker, domain, dict(tracker.slots))
         before = _slots_before_message(tracker)
         skip = self._skip(dispatcher, tracker)
         if skip:
@@ -111,7 +113,9 @@ class ValidateProfileForm(FormValidationAction):
         facts.update(self._typed_answer(tracker))
         pre = [SlotSet(name, value) for name, value in facts.items()]
         tracker.add_slots(pre)
-        if requested == "company_name" and "company_name" not in facts:
+        text = (tracker.latest_message.get("text") or "").strip()
+        no_name = requested == "company_name" and "company_name" not in facts
+        if no_name and tracker.get_slot("company_name") == text:  # the whole text is no name
             _drop_candidates(tracker, ("company_name",))
         return pre + await self._validate(dispatcher, tracker, domain, before)
 
@@ -199,6 +203,14 @@ class ValidateProfileForm(FormValidationAction):
         home = tracker.get_slot("country")
         targets = [code for code in targets if code != home]
         return {"target_countries": targets} if targets else {}
+
+    def extract_partner_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The kind of partner sought: a partner type with the role `partner`, `target` or
+        `provider`, or one without a role unless the SME describes itself with it."""
+        kind = sought_partner_type(tracker.latest_message, _language(tracker))
+        return {"partner_type": kind} if kind else {}
 
     def extract_need_description(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -526,7 +538,8 @@ def _drop_non_answers(tracker: Tracker, before: dict[str, Any]) -> None:
     if requested not in FREE_TEXT_ANSWERS and candidates.get(requested) == text and others:
         _drop_candidates(tracker, (requested,))
     if requested in FREE_TEXT_ANSWERS:
-        _drop_candidates(tracker, {n for n in others if before.get(n) is not None})
+        known = {n for n in others if n in FACT_SLOTS and before.get(n) is not None}
+        _drop_candidates(tracker, known)
 
 
 def _bookkeeping(

@@ -33,7 +33,7 @@ MONEY_CONTEXT = {
 
 # Entity roles (docs/entities.md): facts of other organisations, and where partners are sought.
 OTHER_ORGANISATIONS = ("owner", "subsidiary", "investor")
-SOUGHT = ("target", "partner")
+SOUGHT = ("target", "partner", "provider")  # a provider of a service is a partner too
 _PERCENT_AFTER = re.compile(r"\s*(%|per ?cent|pct|prosent|procent|proc\.)", re.IGNORECASE)
 
 

@@ -118,6 +118,7 @@ class Processor:
             outcome = await self._dispatch(tracker, name)
         except ActionFailed as exc:
             logger.error("conversation %s: %s", tracker.sender_id, exc)
+            logger.debug("action failure", exc_info=exc.__cause__ or exc)
             self._append_messages(tracker, [{"response": ACTION_FAILED_RESPONSE}], name)
             return False
         if not outcome.rejected:
