@@ -15,6 +15,7 @@ from nlu.annotations import EntityAnnotation
 from nlu.errors import NluDataError, NluError, NluModelError
 from nlu.interpreter import FALLBACK_INTENT, Interpreter
 from nlu.language import Detection, LanguageDetector, LanguageInfo
+from nlu.numbers import Reading, find_numbers, parse_amount, parse_count, parse_number
 from nlu.train import TrainResult, train
 from nlu.training_data import Example, TrainingData, load_training_data, validate_nlu_files
 
@@ -29,9 +30,14 @@ __all__ = [
     "NluDataError",
     "NluError",
     "NluModelError",
+    "Reading",
     "TrainResult",
     "TrainingData",
+    "find_numbers",
     "load_training_data",
+    "parse_amount",
+    "parse_count",
+    "parse_number",
     "train",
     "validate_nlu_files",
 ]

@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlu.entities.base import EntityNormaliser
-from nlu.entities.numbers import NUMBER, parse_number
+from nlu.entities.numbers import NUMBER, RANGE_JOIN, minus_before, parse_number
 from nlu.entities.text import Entity, make_entity
 
 MAX_HEADCOUNT = 1_000_000
@@ -23,7 +23,7 @@ _NOUN = (
     r"engineers|developers|researchers|specialists)"
 )
 _NUM = rf"(?P<num>{NUMBER})"
-_RANGE = rf"(?:\s*(?:-|–|to)\s*(?P<num2>{NUMBER}))?"
+_RANGE = rf"(?:{RANGE_JOIN}(?P<num2>{NUMBER}))?"
 _PATTERNS = [
     # "about 40 staff", "35 employees", "10-20 people", "15 FTE"
     rf"(?:{_QUALIFIER}\s*)?{_NUM}{_RANGE}\s+{_MODIFIER}{_NOUN}\b",
@@ -74,6 +74,8 @@ def _entity(match: re.Match[str], text: str, extractor: str) -> Entity | None:
     groups = match.groupdict()
     values = [parse_number(groups[name]) for name in ("num", "num2") if groups.get(name)]
     if not values or any(v is None or not float(v).is_integer() for v in values):
+        return None
+    if minus_before(text, match.start("num")):
         return None
     value = int(max(v for v in values if v is not None))
     if not 1 <= value <= MAX_HEADCOUNT:

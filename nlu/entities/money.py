@@ -15,19 +15,12 @@ from spacy.tokens import Doc
 
 from nlu.entities.base import EntityNormaliser
 from nlu.entities.headcount import longest_non_overlapping
-from nlu.entities.numbers import NUMBER, parse_number
+from nlu.entities.numbers import NUMBER, SCALE, minus_before, parse_number, scale_factor
 from nlu.entities.text import Entity, make_entity
 
 _LETTER = r"(?![a-zåäöæøüõšž])"
-_MULTIPLIERS = [
-    (1e9, r"billions?|bn|mrd\.?|miljardia?|miljarder|milliarden?|md\.?"),
-    (
-        1e6,
-        r"millions?|millionen|miljoonaa|miljoona|miljoner|miljon|milj\.?|mio\.?|mill\.?|mln\.?|mn|m",
-    ),
-    (1e3, r"thousands?|tuhatta|tusen|tausend|tys\.?|tkr(?=\b)|k"),
-]
-_MULT = "|".join(f"(?:{alternatives})" for _, alternatives in _MULTIPLIERS)
+# Scale words ("mln", "milj.", "mio.") come from the one table in ``nlu.entities.numbers``;
+# "M"/"k"/"t" glued to a currency ("10 MSEK", "500 tkr") are read here.
 _GLUED = r"(?:mn|m|k|t)(?=(?:sek|nok|dkk|eur|kr|€|usd|pln))"
 _CUR_BEFORE = r"eur|€|sek|nok|dkk|pln|usd|gbp|chf|isk|\$|£|zł"
 _CUR_AFTER = (
@@ -35,11 +28,11 @@ _CUR_AFTER = (
     r"kr\.?|złotych|złoty|zlotys|zlotych|zloty|zł|dollars?|pounds?|\$|£"
 )
 _BEFORE = re.compile(
-    rf"(?<![\w])(?P<cur>{_CUR_BEFORE})\s*(?P<num>{NUMBER})(?:\s*(?P<mult>{_MULT}){_LETTER})?",
+    rf"(?<![\w])(?P<cur>{_CUR_BEFORE})\s*(?P<num>{NUMBER})(?:\s*(?P<mult>{SCALE}))?",
     re.IGNORECASE,
 )
 _AFTER = re.compile(
-    rf"(?P<num>{NUMBER})(?:\s*(?P<mult>{_MULT}){_LETTER})?\s*(?P<glued>{_GLUED})?"
+    rf"(?P<num>{NUMBER})(?:\s*(?P<mult>{SCALE}))?\s*(?P<glued>{_GLUED})?"
     rf"(?P<cur>{_CUR_AFTER}){_LETTER}",
     re.IGNORECASE,
 )
@@ -88,8 +81,8 @@ def _entity(
     if cur_text in ("tkr", "mnkr", "mkr"):
         mult_text, cur_text = cur_text[:-2], "kr"
     number = parse_number(groups["num"], scaled=bool(mult_text))
-    if number is None:
-        return None
+    if number is None or minus_before(text, match.start()):
+        return None  # "-5 000 EUR" is a loss or a typo, never EUR 5 000
     currency = _currency(cur_text, mult_text, text)
     per_eur = rates.get("units_per_eur", {}).get(currency)
     if not per_eur:
@@ -110,10 +103,7 @@ def _multiplier(mult: str) -> float:
         return 1.0
     if mult == "t":
         return 1e3
-    for factor, alternatives in _MULTIPLIERS:
-        if re.fullmatch(alternatives, mult, re.IGNORECASE):
-            return factor
-    return 1.0
+    return scale_factor(mult) or 1.0
 
 
 def _currency(cur: str, mult: str, text: str) -> str:
