@@ -1,13 +1,52 @@
-"""Small actions around introductions: asking consent by name, and a polite no."""
+"""Actions around introductions: the contact person, consent naming exactly what is shared,
+the answer to "what do you send them?", and a polite no."""
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.matching.action import ActionRequestIntroduction
+from actions.matching.action import ActionRequestIntroduction, introduction_values
+
+MAX_NAME_CHARS = 200  # the column's size
+
+
+class ValidateIntroductionForm(FormValidationAction):
+    """Owns the checks of the introduction questions: a plausible name, a valid e-mail."""
+
+    def name(self) -> str:
+        """The validation action of `introduction_form`."""
+        return "validate_introduction_form"
+
+    def validate_contact_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A person's name: some letters, not an e-mail address, not too long."""
+        text = " ".join(value.split()) if isinstance(value, str) else ""
+        if (
+            not 2 <= len(text) <= MAX_NAME_CHARS
+            or "@" in text
+            or not any(c.isalpha() for c in text)
+        ):
+            dispatcher.utter_message(response="utter_invalid_contact_name")
+            return {"contact_name": None}
+        return {"contact_name": text}
+
+    def validate_contact_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A syntactically valid address, normalised; no network look-up (deliverability off)."""
+        try:
+            checked = validate_email(str(value or "").strip(), check_deliverability=False)
+        except EmailNotValidError:
+            dispatcher.utter_message(response="utter_invalid_contact_email")
+            return {"contact_email": None}
+        return {"contact_email": checked.normalized}
 
 
 class ActionAskIntroConsent(ActionRequestIntroduction):
@@ -22,6 +61,23 @@ class ActionAskIntroConsent(ActionRequestIntroduction):
     ) -> list[EventType]:
         """Without consent yet, the introduction action asks for it (or for the partner)."""
         return super().run(dispatcher, tracker, domain)
+
+
+class ActionExplainIntroductionData(Action):
+    """Answers "what exactly do you send them?" with the very facts an introduction shares."""
+
+    def name(self) -> str:
+        """Say what an introduction shares."""
+        return "action_explain_introduction_data"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The user's own answers, as the consent question lists them; an open form resumes."""
+        dispatcher.utter_message(
+            response="utter_introduction_shared_data", **introduction_values(tracker, "")
+        )
+        return []
 
 
 class ActionDeclineIntroduction(Action):

@@ -339,6 +339,13 @@ def check_age(ctx: Context) -> Outcome:
     too_young = "min_months" in params and months < params["min_months"]
     too_old = "max_years" in params and months >= params["max_years"] * MONTHS_PER_YEAR
     if too_young or too_old:
+        # Months counted from a founding year may be up to `tolerance_months` too many:
+        # a company that may still be young enough is not turned away.
+        surely_old = months - params.get("tolerance_months", 0) >= (
+            params.get("max_years", 0) * MONTHS_PER_YEAR
+        )
+        if too_old and not surely_old:
+            return Outcome("unknown", "borderline", values, ("months_operating",))
         return Outcome("fail", "too_young" if too_young else "too_old", values)
     return Outcome("pass", "pass", values)
 

@@ -17,6 +17,7 @@ from actions.matching import text
 from actions.matching.matcher import Suggestion, partnership_types_for, suggest_partners
 from actions.matching.need import PartnerNeed, as_list, need_from_values
 from actions.matching.rules import MatchingRules, load_rules
+from actions.profile_actions import summary_labels
 from bot.storage import session
 from bot.storage.crud_partners import (
     create_introduction_request,
@@ -26,6 +27,8 @@ from bot.storage.crud_partners import (
 from bot.storage.models_partners import OrganisationCreate
 
 PAGE = 3
+#: The company facts an introduction passes on, besides the contact person (stored with it).
+SHARED_SLOTS = ("company_name", "country", "offer_description", "need_description")
 MAX_SHOWN = 30  # "show more" stops after this many suggestions
 #: The reasons a chat message names (the direction is the same for all; demo has its mark).
 CHAT_REASONS = frozenset(
@@ -149,6 +152,38 @@ class ActionShowMorePartners(Action):
         return _page(tracker, dispatcher, page)
 
 
+def introduction_values(tracker: Tracker, partner_name: str) -> dict[str, str]:
+    """What an introduction passes on, readable: the same in the consent question, the
+    answer to "what do you send them?" and the confirmation. Nothing else is shared."""
+    language = str(tracker.get_slot("language") or "en")
+    not_given = summary_labels(language)["not_given"]
+    country = (
+        find_country(str(tracker.get_slot("country") or ""))
+        if tracker.get_slot("country")
+        else None
+    )
+
+    def text(slot: str) -> str:
+        return " ".join(str(tracker.get_slot(slot) or "").split()) or not_given
+
+    return {
+        "partner_name": partner_name,
+        "company_name": text("company_name"),
+        "country_name": country.name(language) if country else text("country"),
+        "offer_text": text("offer_description"),
+        "need_text": text("need_description"),
+        "contact_name": text("contact_name"),
+        "contact_email": text("contact_email"),
+    }
+
+
+def _shared(tracker: Tracker) -> dict[str, Any]:
+    """The company facts an introduction passes on, as stored with it (country as its code)."""
+    shared = {slot: tracker.get_slot(slot) for slot in SHARED_SLOTS}
+    shared["country"] = _country_code(shared["country"]) or shared["country"]
+    return shared
+
+
 def _selected_ref(tracker: Tracker) -> str | None:
     """The ref of the chosen partner: a position in the shown list, or a ref."""
     value = tracker.get_slot("selected_partner")
@@ -182,18 +217,20 @@ class ActionRequestIntroduction(Action):
             if organisation is None or organisation.id is None:
                 dispatcher.utter_message(response="utter_ask_selected_partner")
                 return [SlotSet("selected_partner", None)]
+            shown = introduction_values(tracker, organisation.name)
             if tracker.get_slot("intro_consent") is not True:
-                dispatcher.utter_message(
-                    response="utter_ask_intro_consent", partner_name=organisation.name
-                )
+                dispatcher.utter_message(response="utter_ask_intro_consent", **shown)
                 return []
             request = create_introduction_request(
-                session=db, sender_id=tracker.sender_id, organisation_id=organisation.id
+                session=db,
+                sender_id=tracker.sender_id,
+                organisation_id=organisation.id,
+                contact_name=tracker.get_slot("contact_name"),
+                contact_email=tracker.get_slot("contact_email"),
+                shared=_shared(tracker),
             )
         dispatcher.utter_message(
-            response="utter_introduction_requested",
-            partner_name=organisation.name,
-            request_id=request.id,
+            response="utter_introduction_requested", request_id=request.id, **shown
         )
         if organisation.is_demo:
             dispatcher.utter_message(response="utter_introduction_demo_note")

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Integer, case, delete, func, insert, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col
 
 from bot.storage.errors import NotFoundError
@@ -346,25 +345,42 @@ def select_candidates(*, session: Session, query: CandidateQuery) -> list[tuple[
     return found
 
 
-def _insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any]) -> None:
+def _upsert(session: Session, table: Any, values: dict[str, Any], update: list[str]) -> None:
+    """Insert a row; on a unique conflict, overwrite only the `update` columns."""
     dialect = session.get_bind().dialect.name
-    statement: Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).values(values).on_conflict_do_nothing()
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table).values(values)
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=["sender_id", "organisation_id"],
+            set_={name: statement.excluded[name] for name in update},
+        )
     else:
-        statement = sqlite.insert(table).values(values).on_conflict_do_nothing()
+        statement = statement.on_conflict_do_nothing()
     session.execute(statement)
 
 
 def create_introduction_request(
-    *, session: Session, sender_id: str, organisation_id: int
+    *,
+    session: Session,
+    sender_id: str,
+    organisation_id: int,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> IntroductionRequest:
-    """Record a consented introduction request; asking twice returns the first request.
+    """Record a consented introduction request; asking twice keeps one request.
+
+    A repeated request keeps its id, status and date; a contact or shared profile given
+    with it replaces the earlier one, since the latest consent is what the user agreed to.
 
     Args:
         session: The database session.
         sender_id: The conversation's sender id.
         organisation_id: The organisation the user wants to meet.
+        contact_name: The contact person the organisation may reach.
+        contact_email: The contact person's e-mail address (already validated).
+        shared: The company facts the user agreed to pass on (name, country, offer, need).
 
     Returns:
         The stored request (status "pending" when new).
@@ -374,19 +390,31 @@ def create_introduction_request(
     """
     if session.get(Organisation, organisation_id) is None:
         raise NotFoundError(f"no organisation with id {organisation_id}")
+    given = {
+        name: value
+        for name, value in (
+            ("contact_name", contact_name),
+            ("contact_email", contact_email),
+            ("shared", shared),
+        )
+        if value is not None
+    }
     values = {
         "sender_id": sender_id,
         "organisation_id": organisation_id,
         "consent": True,
         "status": "pending",
         "created_at": utcnow(),
+        **given,
     }
-    _insert_ignoring_conflicts(session, _INTRODUCTION, values)
+    _upsert(session, _INTRODUCTION, values, list(given))
     statement = select(IntroductionRequest).where(
         col(IntroductionRequest.sender_id) == sender_id,
         col(IntroductionRequest.organisation_id) == organisation_id,
     )
-    return session.scalars(statement).one()
+    request = session.scalars(statement).one()
+    session.refresh(request)
+    return request
 
 
 def list_introduction_requests(*, session: Session, sender_id: str) -> list[IntroductionRequest]:

@@ -18,12 +18,12 @@ write, so the candidate query narrows by matching direction inside the index.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models import UTCDateTime, utcnow
+from bot.storage.models import JSONDocument, UTCDateTime, utcnow
 
 ORG_TYPES: Final = (
     "sme",
@@ -149,7 +149,12 @@ class OrganisationKeyword(SQLModel, table=True):
 
 
 class IntroductionRequest(SQLModel, table=True):
-    """A user's consented request to be introduced to an organisation of the directory."""
+    """A user's consented request to be introduced to an organisation of the directory.
+
+    It holds exactly what the user agreed to pass on: the contact person's name and e-mail,
+    and in `shared` the company name, country, offer and need as they were at consent time.
+    Erasing the sender's data deletes the row.
+    """
 
     __tablename__ = "introduction_request"
     __table_args__ = (
@@ -161,4 +166,7 @@ class IntroductionRequest(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     consent: bool = Field(default=False)
     status: str = Field(default="pending", max_length=16)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254)
+    shared: dict[str, Any] | None = Field(default=None, sa_type=JSONDocument)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

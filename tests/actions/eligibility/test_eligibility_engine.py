@@ -229,3 +229,17 @@ def test_nace_exclusions_by_section_division_and_group() -> None:
     assert nace_matches("C10.20", "C10.2") and not nace_matches("C10.8", "C10.2")
     assert nace_contains("C10", "C10.2") and nace_contains("A", "A01")
     assert not nace_contains("C28", "C10.2")
+
+
+@pytest.mark.parametrize(
+    ("months", "fits", "why"),
+    [(40, True, "about 3 years"),
+     (66, True, "check the founding date"),  # founded five years ago: maybe still under five
+     (154, False, "it is for companies under 5 years old (yours: about 12 years)")],
+)  # fmt: skip
+def test_finnish_voucher_age_from_a_founding_year(months: int, fits: bool, why: str) -> None:
+    company = CompanyProfile.from_mapping(
+        {"country": "FI", "employees": 12, "annual_turnover_eur": 1e6, "months_operating": months}
+    )
+    [fit] = national_fits(company, SCHEME, "en")
+    assert fit.fits is fits and why in fit.why

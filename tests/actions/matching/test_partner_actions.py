@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from actions.matching import action as partner_actions
 from actions.matching import seed_demo_directory
+from actions.partner_dialogue import ActionExplainIntroductionData, ValidateIntroductionForm
 from bot.storage import make_engine, session, upgrade_schema
 from bot.storage.crud_partners import (
     count_organisations,
@@ -36,6 +37,9 @@ NEED_SLOTS: dict[str, Any] = {
     "need_type": "TR",
     "partner_type": None,
     "target_countries": ["Estonia", "Sweden"],
+    "offer_description": "Microalgae biomass for feed producers",
+    "contact_name": "Aino Virtanen",
+    "contact_email": "aino@balticalgae.fi",
 }
 
 
@@ -139,6 +143,15 @@ async def test_request_introduction_needs_consent(directory: Engine) -> None:
     slots = {**NEED_SLOTS, **shown, "selected_partner": "2"}
     asked = await _run("action_request_introduction", {**slots, "intro_consent": None}, "u-intro")
     assert _responses(asked) == ["utter_ask_intro_consent"]
+    [question] = asked["responses"]
+    assert question["partner_name"].endswith("(demo)")
+    assert (question["company_name"], question["country_name"]) == ("Baltic Algae Oy", "Finland")
+    assert question["offer_text"] == "Microalgae biomass for feed producers"
+    assert question["need_text"].startswith("We need photobioreactor technology")
+    assert (question["contact_name"], question["contact_email"]) == (
+        "Aino Virtanen",
+        "aino@balticalgae.fi",
+    )
     refused = await _run(
         "action_request_introduction", {**slots, "intro_consent": False}, "u-intro"
     )
@@ -153,6 +166,17 @@ async def test_request_introduction_needs_consent(directory: Engine) -> None:
         chosen = get_organisation_by_ref(session=db, ref=shown["partner_suggestions"][1])
         assert chosen is not None and stored.organisation_id == chosen.id
         assert stored.consent and stored.status == "pending"
+        assert (stored.contact_name, stored.contact_email) == (
+            "Aino Virtanen",
+            "aino@balticalgae.fi",
+        )
+        assert stored.shared == {
+            "company_name": "Baltic Algae Oy",
+            "country": "FI",
+            "offer_description": "Microalgae biomass for feed producers",
+            "need_description": NEED_SLOTS["need_description"],
+        }  # exactly what the consent question listed, nothing else
+    assert done["responses"][0]["contact_email"] == "aino@balticalgae.fi"
 
 
 async def test_request_introduction_without_a_choice_asks_which() -> None:
@@ -179,3 +203,54 @@ async def test_list_my_company_only_with_consent(directory: Engine) -> None:
         )
         assert org.listed_by_sender_id == "u-list"
         assert count_organisations(session=db, is_demo=False) == 1
+
+
+async def _validate(slots: dict[str, Any], requested: str, text: str) -> dict[str, Any]:
+    """Run validate_introduction_form on a typed answer to `requested`."""
+    payload = _payload(
+        "validate_introduction_form", {**slots, requested: text, "requested_slot": requested}
+    )
+    payload["tracker"]["active_loop"] = {"name": "introduction_form"}
+    payload["tracker"]["latest_message"]["text"] = text
+    payload["tracker"]["events"].append({"event": "slot", "name": requested, "value": text})
+    payload["domain"]["forms"] = {
+        "introduction_form": {
+            "required_slots": ["selected_partner", "contact_name", "contact_email", "intro_consent"]
+        }
+    }
+    executor = ActionExecutor()
+    executor.register_action(ValidateIntroductionForm)
+    result = await executor.run(payload)
+    assert result is not None
+    return dict(result)
+
+
+@pytest.mark.parametrize(
+    ("requested", "typed", "kept"),
+    [("contact_email", "  Aino.Virtanen@BalticAlgae.fi ", "Aino.Virtanen@balticalgae.fi"),
+     ("contact_email", "aino at balticalgae dot fi", None),
+     ("contact_email", "aino@", None),
+     ("contact_name", "Aino   Virtanen", "Aino Virtanen"),
+     ("contact_name", "aino@balticalgae.fi", None),
+     ("contact_name", "42", None)],
+)  # fmt: skip
+async def test_introduction_form_checks_the_contact(
+    requested: str, typed: str, kept: str | None
+) -> None:
+    result = await _validate({"selected_partner": "1"}, requested, typed)
+    assert _slots(result)[requested] == kept
+    invalid = [r["response"] for r in result["responses"]]
+    assert invalid == ([] if kept else [f"utter_invalid_{requested}"])
+
+
+async def test_what_is_shared_is_answered_with_the_users_own_facts() -> None:
+    executor = ActionExecutor()
+    executor.register_action(ActionExplainIntroductionData)
+    result = await executor.run(
+        _payload("action_explain_introduction_data", {**NEED_SLOTS, "offer_description": None})
+    )
+    assert result is not None
+    [answer] = dict(result)["responses"]
+    assert answer["response"] == "utter_introduction_shared_data"
+    assert answer["company_name"] == "Baltic Algae Oy" and answer["offer_text"] == "–"
+    assert answer["contact_email"] == "aino@balticalgae.fi"

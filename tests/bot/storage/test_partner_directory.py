@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from actions.matching import CsvImportError, export_csv, import_csv, seed_demo_directory
 from actions.matching.directory_csv import COLUMNS
-from bot.storage import NotFoundError, session
+from bot.storage import NotFoundError, crud, session
 from bot.storage.crud_partners import (
     CandidateQuery,
     count_organisations,
@@ -24,7 +24,12 @@ from bot.storage.crud_partners import (
     select_candidates,
     upsert_organisations,
 )
-from bot.storage.models_partners import Organisation, OrganisationCreate, OrganisationKeyword
+from bot.storage.models_partners import (
+    IntroductionRequest,
+    Organisation,
+    OrganisationCreate,
+    OrganisationKeyword,
+)
 
 DEMO_CSV = Path(__file__).resolve().parents[3] / "data" / "partners" / "demo_directory.csv"
 HEADER = ",".join(COLUMNS)
@@ -209,3 +214,40 @@ def test_import_command_reports_bad_rows_and_exports(
     out = tmp_path / "out.csv"
     assert commands.export_file(database_url, out) == 0
     assert out.read_text() == good.read_text()
+
+
+def test_introduction_request_carries_the_contact_and_erasure_removes_it(engine: Engine) -> None:
+    shared = {"company_name": "Nordic Fermentation Oy", "country": "FI"}
+    with session(engine) as db:
+        upsert_organisations(session=db, organisations=[_org("A")])
+        org = get_organisation_by_ref(session=db, ref="A")
+        assert org is not None and org.id is not None
+        first = create_introduction_request(
+            session=db,
+            sender_id="u5",
+            organisation_id=org.id,
+            contact_name="Aino Virtanen",
+            contact_email="aino@nordic-fermentation.fi",
+            shared=shared,
+        )
+        assert (first.contact_name, first.contact_email) == (
+            "Aino Virtanen",
+            "aino@nordic-fermentation.fi",
+        )
+        assert first.shared == shared
+        # A later consent with another contact replaces it, in the same request.
+        again = create_introduction_request(
+            session=db,
+            sender_id="u5",
+            organisation_id=org.id,
+            contact_name="Mika Laine",
+            contact_email="mika@nordic-fermentation.fi",
+        )
+        assert again.id == first.id and again.created_at == first.created_at
+        assert (again.contact_name, again.shared) == ("Mika Laine", shared)
+    with session(engine) as db:
+        assert crud.delete_sender_data(session=db, sender_id="u5") == 1
+    with session(engine) as db:
+        assert list_introduction_requests(session=db, sender_id="u5") == []
+        stored = db.scalars(select(IntroductionRequest.contact_email)).all()  # type: ignore[call-overload]
+        assert "mika@nordic-fermentation.fi" not in stored

@@ -57,9 +57,11 @@ def test_journey_profile_verdict_partners_introduction(
         replies = _texts(seeded_client, text)
     joined = "\n".join(replies)
     assert "(demo)" in joined and "Please note" in joined  # demo rules said as such
-    assert "By these demo rules your company looks eligible" in joined
+    assert "Verdict by the demo rules" in joined and ": eligible." in joined
+    assert "Size class: small enterprise." in joined
     assert "the demo voucher would pay EUR 6,400" in joined
-    assert "Business Finland" in joined  # the national scheme of the SME's country
+    # The national scheme of the SME's country, checked: founded in 2019, it is too old.
+    assert "Business Finland innovation voucher: it is for companies under 5 years" in joined
     replies = _texts(seeded_client, "/find_partners")
     assert replies[-1].startswith("Here is your company profile")  # known: confirm it
     replies = _texts(seeded_client, "/affirm")
@@ -67,7 +69,10 @@ def test_journey_profile_verdict_partners_introduction(
     assert len(suggestions) == 3 and all("(demo)" in s and "Fit" in s for s in suggestions)
     assert not any("Finland:" in s for s in suggestions)  # partners are abroad
     replies = _texts(seeded_client, '/request_introduction{"number": "2"}')
-    assert any(r.startswith("May I pass your company name") for r in replies)
+    assert any("contact person's name" in r for r in replies)
+    _texts(seeded_client, "Aino Virtanen")
+    replies = _texts(seeded_client, "aino@nordic-fermentation.fi")
+    assert any(r.startswith("May I pass exactly this") for r in replies)
     engine = make_engine(database_url)
     with session(engine) as db:
         assert db.exec(select(IntroductionRequest)).all() == []  # nothing before consent
@@ -77,3 +82,4 @@ def test_journey_profile_verdict_partners_introduction(
         requests = db.exec(select(IntroductionRequest)).all()
     engine.dispose()
     assert len(requests) == 1 and requests[0].sender_id == "sme"
+    assert requests[0].contact_email == "aino@nordic-fermentation.fi"
