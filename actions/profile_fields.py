@@ -78,7 +78,8 @@ def other_organisation_facts(
     Returns:
         Slot values: `linked_relation`, `linked_name`, `linked_share_pct`, `linked_employees`,
         `linked_turnover_eur`, and `ownership_links` when a share says which kind of link it
-        is. A share under 25 % is no link in the SME definition, so its figures are dropped.
+        is. A share under 25 %, or an investor's share up to 50 %, is no link in the SME
+        definition (Annex Art. 3(2)), so its figures are dropped.
     """
     text = (message or {}).get("text") or ""
     roles: tuple[str | None, ...] = OTHER_ORGANISATIONS + ((None,) if answering_about_it else ())
@@ -102,7 +103,10 @@ def other_organisation_facts(
             facts.setdefault("linked_share_pct", amount_eur(value))
     share = facts.get("linked_share_pct")
     if share is not None and ("linked_relation" in facts or answering_about_it):
-        if share < 25:
+        # Under 25 %, or an investor of Art. 3(2) (venture capital, business angels) up to
+        # 50 %, leaves the company autonomous: the other enterprise's figures do not count.
+        investor = facts.get("linked_relation") == "investor"
+        if share < 25 or (investor and share <= 50):
             return {"ownership_links": "none"}
         facts["ownership_links"] = "linked" if share > 50 else "partner"
     return {name: value for name, value in facts.items() if value is not None}
@@ -162,17 +166,36 @@ def code_of(value: Any) -> str | None:
 def money_for(
     message: dict[str, Any] | None, slot: str, requested_slot: str | None
 ) -> float | None:
-    """The amount in EUR meant for `slot`: named by the words around it, or asked for."""
+    """The amount in EUR meant for `slot`: named by the words nearest to it, or asked for.
+
+    Each amount belongs to the nearest cue ("turnover", "balance sheet", "de minimis") before
+    it within 40 characters, else to one right after it within 25 ("EUR 2 M turnover"), so
+    "turnover 1.8 M, balance sheet 1 M" gives each slot its own amount.
+    """
     text = ((message or {}).get("text") or "").lower()
     amounts = entities_of(message, "money")
     for entity in amounts:
-        window = text[max(0, (entity.get("start") or 0) - 40) : (entity.get("end") or 0) + 25]
-        pattern = MONEY_CONTEXT.get(slot)
-        if pattern is not None and pattern.search(window):
+        if _money_cue(text, int(entity.get("start") or 0), int(entity.get("end") or 0)) == slot:
             return amount_eur(entity.get("value"))
     if requested_slot == slot and len(amounts) == 1:
         return amount_eur(amounts[0].get("value"))
     return None
+
+
+def _money_cue(text: str, start: int, end: int) -> str | None:
+    before = [
+        (match.end(), slot)
+        for slot, pattern in MONEY_CONTEXT.items()
+        for match in pattern.finditer(text, max(0, start - 40), start)
+    ]
+    if before:
+        return max(before)[1]
+    after = [
+        (match.start(), slot)
+        for slot, pattern in MONEY_CONTEXT.items()
+        for match in pattern.finditer(text, end, end + 25)
+    ]
+    return min(after)[1] if after else None
 
 
 def amount_eur(value: Any) -> float | None:
