@@ -1,4 +1,4 @@
-"""The `s3bot` command: serve, shell, train, data validate, db upgrade, test stories/nlu."""
+"""The `s3bot` command: serve, shell, train, data validate, db upgrade, erase, test stories/nlu."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, get_settings
 from bot.dialogue.errors import DataError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 logger = logging.getLogger("bot")
 
@@ -70,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     exporter.set_defaults(run=_partners, action="export")
     seeder = commands.add_parser("seed", help="load the demo partner directory (idempotent)")
     seeder.set_defaults(run=_partners, action="seed")
+    erase = commands.add_parser("erase", help="erase everything stored about one sender")
+    erase.add_argument("--sender", required=True, help="the sender (conversation) id")
+    erase.add_argument("--yes", action="store_true", help="erase without asking first")
+    erase.set_defaults(run=_erase)
     test = commands.add_parser("test", help="tests").add_subparsers(required=True, metavar="WHAT")
     test.add_parser("stories", help="play the test stories in data/stories").set_defaults(
         run=_test_stories
@@ -98,6 +106,54 @@ def _partners(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "export":
         return commands.export_file(settings.DATABASE_URL, args.file)
     return commands.seed(settings.DATABASE_URL)
+
+
+def _erase(args: argparse.Namespace, settings: Settings) -> int:
+    """Show what is stored about the sender, confirm, then erase it under the turn lock, so
+    it cannot interleave with a turn of that conversation in a running server."""
+    from bot.storage import crud, make_engine, session, upgrade_schema
+
+    engine = make_engine(settings.DATABASE_URL)
+    try:
+        upgrade_schema(engine)
+        with session(engine) as db:
+            counts = crud.count_sender_data(session=db, sender_id=args.sender)
+        stored = ", ".join(f"{kind}: {count}" for kind, count in counts.items() if count)
+        if not stored:
+            print(f"Nothing is stored about {args.sender!r}.")
+            return 0
+        print(f"Stored about {args.sender!r} (rows): {stored}")
+        if not args.yes and not _confirm("Erase all of it? This cannot be undone. [y/N] "):
+            print("Nothing was erased.")
+            return 1
+        deleted = asyncio.run(_erase_under_lock(engine, args.sender))
+        print(f"Erased {deleted} rows about {args.sender!r}.")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:  # no terminal to answer on: never erase without --yes
+        return False
+
+
+async def _erase_under_lock(engine: Engine, sender_id: str) -> int:
+    from bot.storage import ConversationLocks, crud, session
+
+    locks = ConversationLocks(engine)
+    try:
+        async with locks.hold(sender_id):
+
+            def erase() -> int:
+                with session(engine) as db:
+                    return crud.delete_sender_data(session=db, sender_id=sender_id)
+
+            return await asyncio.to_thread(erase)
+    finally:
+        locks.dispose()
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
 
 from actions import store as action_store
 from bot.config import Settings
@@ -20,7 +18,7 @@ from bot.dialogue.agent import Agent, Interpreter
 from bot.dialogue.bot_data import BotData, load_bot_data
 from bot.dialogue.policy import Policy
 from bot.dialogue.processor import Processor
-from bot.storage import crud, make_engine, session, upgrade_schema
+from bot.storage import make_engine, upgrade_schema
 from bot.telegram_channel import TelegramChannel
 from bot.web.app import create_web_app
 
@@ -97,22 +95,7 @@ def make_language_detector(settings: Settings) -> LanguageDetector:
     return LanguageDetector.load(settings.DATA_DIR / "languages.yml")
 
 
-def make_sender_data_eraser(engine: Engine) -> Callable[[str], Awaitable[int]]:
-    """An async function that erases everything stored about a sender id."""
-
-    def erase(sender_id: str) -> int:
-        with session(engine) as db:
-            return crud.delete_sender_data(session=db, sender_id=sender_id)
-
-    async def erase_in_thread(sender_id: str) -> int:
-        return await asyncio.to_thread(erase, sender_id)
-
-    return erase_in_thread
-
-
-def build_telegram_channel(
-    settings: Settings, agent: Agent, engine: Engine
-) -> TelegramChannel | None:
+def build_telegram_channel(settings: Settings, agent: Agent) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set: webhook with a URL, else polling."""
     if not settings.TELEGRAM_BOT_TOKEN:
         return None
@@ -120,7 +103,7 @@ def build_telegram_channel(
         agent,
         token=settings.TELEGRAM_BOT_TOKEN,
         api_base_url=settings.TELEGRAM_API_BASE_URL,
-        delete_sender_data=make_sender_data_eraser(engine),
+        delete_sender_data=agent.erase_sender_data,  # the one erasure, under the turn lock
         webhook_url=settings.TELEGRAM_WEBHOOK_URL,
         webhook_secret=settings.TELEGRAM_WEBHOOK_SECRET,
     )
@@ -130,8 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The web application, with an agent that is closed when the server stops, and the
     Telegram channel (polling, or a webhook route) when a bot token is configured."""
     agent = build_agent(settings)
-    telegram_engine = make_engine(settings.DATABASE_URL) if settings.TELEGRAM_BOT_TOKEN else None
-    telegram = build_telegram_channel(settings, agent, telegram_engine) if telegram_engine else None
+    telegram = build_telegram_channel(settings, agent)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -142,8 +124,6 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             if telegram is not None:
                 await telegram.stop()
-            if telegram_engine is not None:
-                telegram_engine.dispose()
             await agent.close()
 
     app = create_web_app(agent, settings, lifespan=lifespan)

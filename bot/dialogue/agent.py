@@ -37,6 +37,9 @@ NOT_SPOKEN_RESPONSE = "utter_language_not_spoken"
 NOT_SPOKEN_INTENT = "unsupported_language"
 TOO_LONG_RESPONSE = "utter_message_too_long"
 EMPTY_RESPONSE = "utter_empty_message"
+#: An event an action returns to have the sender's data erased when the turn ends
+#: (`actions.privacy.ERASE_EVENT`); it is honoured here, never stored.
+ERASE_EVENT = "erase_sender_data"
 STORAGE_THREADS_POSTGRES = 8
 
 
@@ -143,6 +146,20 @@ class Agent:
         reply: list[dict[str, Any]],
     ) -> None:
         with session(self._engine) as db:
+            if any(e["event"] == ERASE_EVENT for e in new_events):
+                # Instead of storing the turn: erase all, the request included; keep only the
+                # receipt for a redelivery. The next message starts a new, empty conversation.
+                deleted = crud.delete_sender_data_answering(
+                    session=db,
+                    sender_id=message.sender_id,
+                    channel=message.channel,
+                    message_id=message_id,
+                    reply=reply,
+                )
+                logger.info(
+                    "conversation %s: erased on request (%d rows)", message.sender_id, deleted
+                )
+                return
             crud.append_events(
                 session=db,
                 conversation_id=opened.conversation_id,
@@ -243,6 +260,17 @@ class Agent:
                 "intent_ranking": [],
                 "entities": [],
             }
+
+    async def erase_sender_data(self, sender_id: str) -> int:
+        """Erase everything stored about a sender between its turns (a channel's own command);
+        returns the number of rows deleted."""
+        async with self._locks.hold(sender_id):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._storage, self._erase, sender_id)
+
+    def _erase(self, sender_id: str) -> int:
+        with session(self._engine) as db:
+            return crud.delete_sender_data(session=db, sender_id=sender_id)
 
     async def tracker_state(
         self, sender_id: str, include_events: str = "AFTER_RESTART"

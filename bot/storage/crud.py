@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from bot.storage.crud_partners import delete_partner_data_of_sender
 from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
+from bot.storage.models_partners import IntroductionRequest, Organisation
 
 
 def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
@@ -256,12 +257,41 @@ def answer_inbox(*, session: Session, entry_id: int, reply: list[dict[str, Any]]
         raise NotFoundError(f"no inbox entry {entry_id}")
 
 
+def count_sender_data(*, session: Session, sender_id: str) -> dict[str, int]:
+    """Count what is stored about a sender, by kind: what an erasure would delete.
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+
+    Returns:
+        Row counts keyed `conversation`, `events`, `inbox`, `profile`, `introductions` and
+        `listings` (all 0 when nothing is stored about the sender).
+    """
+    conversation_ids = select(Conversation.id).where(Conversation.sender_id == sender_id)
+    counts = {
+        "conversation": select(func.count()).where(col(Conversation.sender_id) == sender_id),
+        "events": select(func.count()).where(col(Event.conversation_id).in_(conversation_ids)),
+        "inbox": select(func.count()).where(
+            (col(InboxEntry.sender_id) == sender_id)
+            | col(InboxEntry.conversation_id).in_(conversation_ids)
+        ),
+        "profile": select(func.count()).where(col(CompanyProfile.sender_id) == sender_id),
+        "introductions": select(func.count()).where(
+            col(IntroductionRequest.sender_id) == sender_id
+        ),
+        "listings": select(func.count()).where(col(Organisation.listed_by_sender_id) == sender_id),
+    }
+    return {kind: int(session.exec(statement).one()) for kind, statement in counts.items()}
+
+
 def delete_sender_data(*, session: Session, sender_id: str) -> int:
     """Erase everything stored about a sender: conversation, event log, inbox, profile,
     introduction requests and the sender's own directory listing.
 
-    The rows are deleted explicitly, not left to ON DELETE CASCADE, so the erasure does not
-    depend on the database enforcing foreign keys.
+    This is the one erasure of the application: the dialogue's, the Telegram command's and
+    the operator's (`s3bot erase`) all end here. The rows are deleted explicitly, not left to
+    ON DELETE CASCADE, so the erasure does not depend on the database enforcing foreign keys.
 
     Args:
         session: The database session.
@@ -287,6 +317,46 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
         for s in statements
     )
     session.expire_all()
+    return deleted
+
+
+def delete_sender_data_answering(
+    *,
+    session: Session,
+    sender_id: str,
+    channel: str,
+    message_id: str,
+    reply: list[dict[str, Any]],
+) -> int:
+    """Erase everything stored about a sender in answer to one of its messages.
+
+    Afterwards the sender has a new, empty conversation whose only row is that message's
+    inbox entry with `reply` (the receipt): a redelivery of the request is then answered with
+    the same receipt, instead of being run again in the new conversation. The entry holds the
+    message id and the reply, never the message text.
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+        channel: The channel the request came in on.
+        message_id: The channel's id of the request.
+        reply: The bot messages sent in answer, as JSON-ready dicts.
+
+    Returns:
+        How many rows of the sender's earlier data were deleted.
+    """
+    deleted = delete_sender_data(session=session, sender_id=sender_id)
+    conversation = get_or_create_conversation(session=session, sender_id=sender_id, channel=channel)
+    claimed = claim_inbox(
+        session=session,
+        channel=channel,
+        message_id=message_id,
+        sender_id=sender_id,
+        conversation_id=int(conversation.id),  # type: ignore[arg-type]
+    )
+    if claimed is None:  # else the id is another sender's: theirs is not touched
+        entry = get_inbox_entry(session=session, channel=channel, message_id=message_id)
+        answer_inbox(session=session, entry_id=int(entry.id), reply=reply)  # type: ignore[union-attr,arg-type]
     return deleted
 
 
