@@ -123,10 +123,30 @@ def sought_partner_type(message: dict[str, Any] | None, language: str = "en") ->
             continue
         if entity.get("role") is None:
             before = text[: int(entity.get("start") or 0)].strip()
-            before = re.sub(r"\b(a|an|the)$", "", before).strip()
-            if any(before.endswith(cue) for cue in cues):
+            bare = re.sub(r"\b(a|an|the)$", "", before).strip()
+            if any(b.endswith(cue) for cue in cues for b in (before, bare)):
                 continue
         elif entity.get("role") not in ("partner", "target", "provider"):
             continue
         return entity.get("value")
     return None
+
+
+def names_home(message: dict[str, Any] | None, language: str = "en") -> bool:
+    """Whether the message says where the company itself is: a place without a role in a
+    clause that has a home cue ("we are based in", "actually", "not Lithuania")."""
+    message = message or {}
+    text = str(message.get("text") or "")
+    cues = answer_words(language)["home_cues"]
+    for entity in message.get("entities") or []:
+        if entity.get("entity") not in ("country", "region") or entity.get("role"):
+            continue
+        start = int(entity.get("start") or 0)
+        clause_start = max((s for s, e in _clauses(text) if s <= start), default=0)
+        before = text[clause_start:start].casefold()
+        after = text[int(entity.get("end") or 0):].casefold()
+        if any(re.search(rf"\b{re.escape(cue)}\b", before) for cue in cues):
+            return True
+        if re.match(r"\s*(instead|not)\b", after):
+            return True
+    return False

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 import nlu
 from actions import profile_fields as fields
-from actions.answers import name_answer, sought_partner_type
+from actions.answers import name_answer, names_home, sought_partner_type
 from actions.countries import find_country
 from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_labels import partner_type_key
@@ -170,13 +170,17 @@ class ValidateProfileForm(FormValidationAction):
         """The home country, from a country or a region named without a role (entities with
         the roles `target` or `partner` say where partners are sought).
 
-        Once the country is known, only a country named outright changes it (a region of
-        another country is a wrong region, not a move).
+        Once the country is known, only a country named outright as home changes it ("we are
+        in Latvia", "actually Latvia"): other places are often where partners should be, and
+        a region of another country is a wrong region, not a move.
         """
         message = tracker.latest_message
-        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
+        requested = tracker.get_slot("requested_slot")
+        if requested in ABOUT_PARTNERS:
             return {}  # countries in these answers are where partners should be
-        if tracker.get_slot("country") and not fields.named_countries(message):
+        # Known: only a country named as home ("we are based in Latvia") changes it.
+        named_home = fields.named_countries(message) and names_home(message, _language(tracker))
+        if tracker.get_slot("country") and requested != "country" and not named_home:
             return {}
         own, _ = fields.own_and_target_countries(message)
         return {"country": own} if own else {}
@@ -261,7 +265,7 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A name of 2 to 100 characters with at least one letter or digit."""
-        name = " ".join(value.split()) if isinstance(value, str) else ""
+        name = " ".join(value.split()).strip(" .,;:-") if isinstance(value, str) else ""
         if 2 <= len(name) <= 100 and any(ch.isalnum() for ch in name):
             return {"company_name": name}
         if not _fills_other_slots(tracker):  # a sentence of facts is not a wrong name

@@ -50,7 +50,7 @@ async def run_form(
     outcome = StepOutcome()
     activating = tracker.active_loop != form.name
     after_user = tracker.latest_event_kind() == "user"
-    if after_user and not activating and _intent(tracker) in form.ignored_intents:
+    if after_user and not activating and _interrupts(tracker, form):
         # A question or a request in the middle of the form: not an answer. Rules answer it,
         # then the form asks its question again.
         return _rejection(form)
@@ -144,6 +144,18 @@ def _rejection(form: Form) -> StepOutcome:
         ],
         rejected=True,
     )
+
+
+def _interrupts(tracker: DialogueTracker, form: Form) -> bool:
+    """Whether the latest message interrupts the form (an intent it ignores).
+
+    A statement that carries entities is read as an answer all the same ("estonia or sweden,
+    dont mind" is no "stop"); a question never is.
+    """
+    message = tracker.latest_message or {}
+    if _intent(tracker) not in form.ignored_intents:
+        return False
+    return "?" in str(message.get("text") or "") or not message.get("entities")
 
 
 def times_asked_in_a_row(tracker: DialogueTracker, slot: str) -> int:

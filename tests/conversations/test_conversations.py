@@ -24,8 +24,8 @@ from bot.storage import make_engine
 # the journey checks rely on. Renaming a response is a change of one line here.
 NAMES = {
     "data_erased": "utter_data_erased",  # receipt after an erasure was confirmed
-    "what_we_store": "utter_what_we_store",  # answer to "what do you store about me"
-    "language_not_supported": "utter_language_not_supported",
+    "what_we_store": "utter_stored_data",  # answer to "what do you store about me"
+    "language_not_supported": "utter_language_not_spoken",
     "voucher_eligible": "utter_voucher_eligible",
     "voucher_not_eligible": "utter_voucher_not_eligible",
     "voucher_needs_info": "utter_voucher_needs_info",
