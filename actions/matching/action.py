@@ -264,9 +264,9 @@ class ActionListMyCompany(Action):
             if not value
         ]
         if need is None or missing:
-            dispatcher.utter_message(
-                response="utter_listing_incomplete", missing_facts=", ".join(missing)
-            )
+            dispatcher.utter_message(response="utter_listing_incomplete")
+            for name in missing:  # each fact named in words, never by its slot
+                dispatcher.utter_message(response=f"utter_listing_missing_{name}")
             return []
         listing = _listing(tracker.sender_id, company, need, rules, tracker.get_slot("language"))
         with session(directory()) as db:

@@ -254,3 +254,13 @@ async def test_what_is_shared_is_answered_with_the_users_own_facts() -> None:
     assert answer["response"] == "utter_introduction_shared_data"
     assert answer["company_name"] == "Baltic Algae Oy" and answer["offer_text"] == "–"
     assert answer["contact_email"] == "aino@balticalgae.fi"
+
+
+async def test_list_my_company_names_missing_facts_in_words() -> None:
+    slots = {**NEED_SLOTS, "company_name": None, "need_description": " ", "listing_consent": True}
+    result = await _run("action_list_my_company", slots, "u-incomplete")
+    assert _responses(result) == [
+        "utter_listing_incomplete",
+        "utter_listing_missing_company_name",
+        "utter_listing_missing_need_description",
+    ]
