@@ -310,3 +310,16 @@ async def test_action_suggests_only_the_fitting_schemes_of_a_country() -> None:
     assert national["national_scheme_name"] == "Vinnova innovation cheques"  # not Västerbotten
     assert national["country_name"] == "Sweden"
     assert national["fit_reasons"] == "for SMEs (yours: small enterprise)"
+
+
+async def test_action_asks_about_a_country_read_from_a_sentence_when_it_decides() -> None:
+    events = _said("we are a small team based in talinn, estonia", country="EE")
+    slots = {**ELIGIBLE_SLOTS, "country": "EE", "provider_country": "EE"}  # V9 fails on it
+    result = await _run(slots, events)
+    assert _slots(result)["guess_fact"] == "country"
+    asked = await _run({**slots, **_slots(result)}, events, action="action_ask_guess_confirmed")
+    assert asked["responses"][0]["guess_value"] == "Estonia"
+    denied = await _run({**slots, "guess_fact": "country", "guess_confirmed": False}, events)
+    assert _slots(denied)["country"] is None  # wrong: forgotten, and the verdict waits for it
+    needs = _one(denied, "utter_voucher_needs_info")
+    assert "the country where the company is registered" in needs["missing_facts"]
