@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.dialogue.action_runner import ActionRunner, HttpActionRunner, InProcessActionRunner
 from bot.dialogue.agent import Agent, Interpreter
 from bot.dialogue.bot_data import BotData, load_bot_data
+from bot.dialogue.choices import ChoiceReader
 from bot.dialogue.policy import Policy
 from bot.dialogue.processor import Processor
 from bot.storage import make_engine, upgrade_schema
@@ -85,6 +86,7 @@ def build_agent(settings: Settings) -> Agent:
         max_message_chars=settings.MAX_MESSAGE_CHARS,
         languages=frozenset(data.nlu_dirs),
         language_detector=make_language_detector(settings),
+        choices=ChoiceReader.load(settings.DATA_DIR),
     )
 
 

@@ -1,4 +1,9 @@
-"""A terminal chat with the assistant; buttons become numbered choices."""
+"""A terminal chat with the assistant; buttons are shown as [labels] and answered by typing.
+
+The shell sends every line as typed, numbers included: the dialogue engine reads typed answers
+to buttons (bot/dialogue/choices.py) on every channel alike, so "2" there picks the list item
+the assistant asked about, and "a research institute" the button of that name.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,30 @@ from bot.dialogue.messages import BotMessage, UserMessage
 from bot.dialogue.responses import render_response
 
 EXIT_WORDS = {"/quit", "/exit"}
+LINE_WIDTH = 78
 
 
-def render_for_terminal(messages: list[BotMessage]) -> tuple[str, list[str]]:
-    """The text to print and the payloads that numbers 1..n stand for."""
+def render_for_terminal(messages: list[BotMessage]) -> str:
+    """The text to print: each message, then its buttons as `[title]` on indented lines."""
     lines: list[str] = []
-    payloads: list[str] = []
     for message in messages:
         if message.text:
             lines.append(f"bot: {message.text}")
         if message.image:
             lines.append(f"bot: [image] {message.image}")
-        for button in message.buttons:
-            payloads.append(button.payload)
-            lines.append(f"  {len(payloads)}. {button.title}")
-    return "\n".join(lines), payloads
+        lines.extend(_button_lines([f"[{button.title}]" for button in message.buttons]))
+    return "\n".join(lines)
 
 
-def choose(text: str, payloads: list[str]) -> str:
-    """A number picks the matching button's payload; anything else is sent as typed."""
-    stripped = text.strip()
-    if stripped.isdigit() and 1 <= int(stripped) <= len(payloads):
-        return payloads[int(stripped) - 1]
-    return text
+def _button_lines(labels: list[str]) -> list[str]:
+    """Labels side by side, a new line before one would pass the width; never split a label."""
+    lines: list[str] = []
+    for label in labels:
+        if lines and len(lines[-1]) + 1 + len(label) <= LINE_WIDTH:
+            lines[-1] += f" {label}"
+        else:
+            lines.append(f"     {label}")
+    return lines
 
 
 async def run_shell(settings: Settings, sender_id: str) -> int:
@@ -41,7 +47,6 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
     agent = build_agent(settings)
     welcome = render_response(agent.domain, "utter_shell_welcome", {})
     print((welcome or {}).get("text", ""))
-    payloads: list[str] = []
     try:
         while True:
             try:
@@ -51,10 +56,9 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
             if text.strip() in EXIT_WORDS:
                 break
             replies = await agent.handle(
-                UserMessage(sender_id=sender_id, text=choose(text, payloads), channel="shell")
+                UserMessage(sender_id=sender_id, text=text, channel="shell")
             )
-            output, payloads = render_for_terminal(replies)
-            print(output, flush=True)
+            print(render_for_terminal(replies), flush=True)
     finally:
         await agent.close()
     return 0

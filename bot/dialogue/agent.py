@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import Engine
 
+from bot.dialogue.choices import ChoiceReader
 from bot.dialogue.domain import Domain
 from bot.dialogue.messages import BotMessage, UserMessage
 from bot.dialogue.payload import parse_payload
@@ -73,6 +74,7 @@ class Agent:
         max_message_chars: int,
         languages: frozenset[str] = frozenset(),
         language_detector: LanguageDetector | None = None,
+        choices: ChoiceReader | None = None,
     ) -> None:
         self.processor = processor
         self.domain: Domain = processor.domain
@@ -87,6 +89,7 @@ class Agent:
         self._languages = languages or frozenset({default_language})
         self._max_chars = max_message_chars
         self._detector = language_detector
+        self._choices = choices or ChoiceReader()  # titles and numbers, in any language
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer."""
@@ -201,7 +204,11 @@ class Agent:
             )
             await self._say_not_spoken(tracker, event, foreign)
             return
-        parse = parse_payload(text, self.domain) or self._parse(tracker, text)
+        parse = (
+            parse_payload(text, self.domain)
+            or self._choices.parse(text, tracker, self._default_language)
+            or self._parse(tracker, text)
+        )
         event = user_event(
             text, parse, channel=message.channel, message_id=message_id, metadata=metadata
         )
@@ -299,6 +306,7 @@ class Agent:
 def _bot_message(event: dict[str, Any]) -> BotMessage:
     data = event.get("data") or {}
     return BotMessage.from_rasa({"text": event.get("text"), **data})
+
 
 def _not_spoken_parse(text: str, found: Detection) -> dict[str, Any]:
     """Parse data that records why the message was not understood (the NLU never ran)."""

@@ -1,4 +1,4 @@
-"""The terminal chat: buttons as numbered choices, picked by number, over a real process."""
+"""The terminal chat: buttons shown as [titles], typed answers sent as typed; a real process."""
 
 from __future__ import annotations
 
@@ -8,26 +8,35 @@ import sys
 from pathlib import Path
 
 from bot.dialogue.messages import BotMessage, Button
-from bot.shell import choose, render_for_terminal
+from bot.shell import LINE_WIDTH, render_for_terminal
 
 
-def test_render_numbers_buttons_across_messages() -> None:
+def test_render_shows_button_titles_without_numbers() -> None:
     messages = [
-        BotMessage(text="Hi", buttons=(Button("A", "/a"), Button("B", "/b"))),
-        BotMessage(text="More", buttons=(Button("C", "/c"),)),
+        BotMessage(text="Shall I?", buttons=(Button("Yes", "/affirm"), Button("No", "/deny"))),
+        BotMessage(text="More", buttons=(Button("Show more partners", "/show_more"),)),
     ]
-    text, payloads = render_for_terminal(messages)
-    assert payloads == ["/a", "/b", "/c"]
-    assert "  1. A" in text and "  3. C" in text
+    text = render_for_terminal(messages)
+    assert text.splitlines() == [
+        "bot: Shall I?",
+        "     [Yes] [No]",
+        "bot: More",
+        "     [Show more partners]",
+    ]
+    assert "/affirm" not in text and "1." not in text
 
 
-def test_choose_number_picks_payload_and_other_text_passes() -> None:
-    assert choose(" 2 ", ["/a", "/b"]) == "/b"
-    assert choose("3", ["/a", "/b"]) == "3"
-    assert choose("hello", ["/a"]) == "hello"
+def test_render_wraps_between_labels_never_inside_one() -> None:
+    titles = [f"A rather long button title number {n}" for n in range(6)]
+    text = render_for_terminal([BotMessage(buttons=tuple(Button(t, "/x") for t in titles))])
+    lines = text.splitlines()
+    assert len(lines) > 1
+    assert all(len(line) <= LINE_WIDTH for line in lines)
+    assert all(line.count("[") == line.count("]") for line in lines)
+    assert sum(line.count("[") for line in lines) == len(titles)
 
 
-def test_shell_process_greets_and_follows_a_numbered_choice(
+def test_shell_process_sends_typed_labels_and_numbers_as_typed(
     tmp_path: Path, models_dir: Path
 ) -> None:
     env = {
@@ -38,12 +47,15 @@ def test_shell_process_greets_and_follows_a_numbered_choice(
     }
     result = subprocess.run(
         [sys.executable, "-m", "bot", "shell"],
-        input="hello\n1\n/quit\n",
+        # A button's words with a typo and filler, then a number for the learning menu.
+        input="hello\nlearn about smart specialisaton pls\n2\n/quit\n",
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "1. Learn about smart specialisation" in result.stdout
+    assert "[Learn about smart specialisation]" in result.stdout
     assert "Smart specialisation (S3) means" in result.stdout
+    assert "[The entrepreneurial discovery process]" in result.stdout
+    assert "The entrepreneurial discovery process · step 1 of" in result.stdout
