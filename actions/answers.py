@@ -50,14 +50,16 @@ def name_answer(message: dict[str, Any] | None, language: str = "en") -> str | N
         if entity.get("entity") == "company_name" and entity.get("role") is None:
             return _clean(str(entity.get("value") or "")) or None
     words = answer_words(language)
-    for start, end in _clauses(text):
+    for start, end in clauses(text):
         name = _name_in_clause(text, start, end, entities, words)
         if name:
             return name
     return None
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of a text's clauses: split at commas, semicolons, sentence ends,
+    dashes and plus signs."""
     spans, start = [], 0
     for match in _CLAUSE_BREAK.finditer(text):
         spans.append((start, match.start()))
@@ -142,7 +144,7 @@ def names_home(message: dict[str, Any] | None, language: str = "en") -> bool:
         if entity.get("entity") not in ("country", "region") or entity.get("role"):
             continue
         start = int(entity.get("start") or 0)
-        clause_start = max((s for s, e in _clauses(text) if s <= start), default=0)
+        clause_start = max((s for s, e in clauses(text) if s <= start), default=0)
         before = text[clause_start:start].casefold()
         after = text[int(entity.get("end") or 0):].casefold()
         if any(re.search(rf"\b{re.escape(cue)}\b", before) for cue in cues):
@@ -150,3 +152,25 @@ def names_home(message: dict[str, Any] | None, language: str = "en") -> bool:
         if re.match(r"\s*(instead|not)\b", after):
             return True
     return False
+
+
+def says_independent(message: dict[str, Any] | None, language: str = "en") -> bool:
+    """Whether the message says nobody else owns a share of the company that counts ("no
+    owners besides us founders", "the two founders own all of it")."""
+    text = _words(str((message or {}).get("text") or ""))
+    return any(_has_phrase(text, phrase) for phrase in answer_words(language)["independent"])
+
+
+def means_none(text: str, language: str = "en", kind: str = "none_amount") -> bool:
+    """Whether a whole answer means "none" ("we had none", "zero", "nothing received"), or
+    with `kind="no_preference"` "anywhere" ("no preference", "dont mind")."""
+    words = _words(text)
+    return words in {_words(p) for p in answer_words(language)[kind]}
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[\w'-]+", text.casefold()))
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])", text) is not None

@@ -3,6 +3,7 @@ the answer to "what do you send them?", and a polite no."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,8 +13,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.matching.action import ActionRequestIntroduction, introduction_values
+from nlu import parse_position
 
 MAX_NAME_CHARS = 200  # the column's size
+EMAIL = re.compile(r"[^\s,;:<>()]+@[^\s,;:<>()]+\.[^\s,;:<>()]+")
+# Words around a name typed with its address: "it's Aino Virtanen, email aino@firm.fi".
+NAME_NOISE = re.compile(
+    r"\b(e-?mail|mail|address|is|at|and|contact|person|it's|its|name|me|please|pls)\b",
+    re.IGNORECASE,
+)
 
 
 class ValidateIntroductionForm(FormValidationAction):
@@ -22,6 +30,39 @@ class ValidateIntroductionForm(FormValidationAction):
     def name(self) -> str:
         """The validation action of `introduction_form`."""
         return "validate_introduction_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """A contact typed in one go ("Aino Virtanen, aino@firm.fi") gives both the name and
+        the e-mail address; otherwise the usual extract-validate."""
+        events: list[EventType] = []
+        text = str(tracker.latest_message.get("text") or "")
+        requested = tracker.get_slot("requested_slot")
+        found = EMAIL.search(text)
+        if requested in ("contact_name", "contact_email") and found:
+            name = text[: found.start()] + text[found.end() :]
+            name = NAME_NOISE.sub(" ", name).strip(" ,;:-<>()")
+            contact = {"contact_email": found.group(0)}
+            if name and requested == "contact_name":
+                contact["contact_name"] = name
+            events = [SlotSet(slot, value) for slot, value in contact.items()]
+            tracker.add_slots(events)
+        return events + await super().run(dispatcher, tracker, domain)
+
+    def extract_selected_partner(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The list item typed in words ("the 2nd one", "number two", "the last one")."""
+        if tracker.get_slot("requested_slot") not in (None, "selected_partner"):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        if text.startswith("/"):
+            return {}  # a button: its number entity fills the slot
+        position = parse_position(text)
+        if position == -1:
+            position = len(tracker.get_slot("partner_suggestions") or []) or None
+        return {"selected_partner": str(position)} if position else {}
 
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -13,7 +13,13 @@ from rasa_sdk.types import DomainDict
 
 import nlu
 from actions import profile_fields as fields
-from actions.answers import name_answer, names_home, sought_partner_type
+from actions.answers import (
+    means_none,
+    name_answer,
+    names_home,
+    says_independent,
+    sought_partner_type,
+)
 from actions.countries import find_country
 from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_labels import partner_type_key
@@ -110,6 +116,8 @@ class ValidateProfileForm(FormValidationAction):
         facts = fields.other_organisation_facts(
             tracker.latest_message, answering_about_it=requested in ABOUT_OTHER_ENTERPRISE
         )
+        if says_independent(tracker.latest_message, _language(tracker)):
+            facts = {"ownership_links": "none"}
         facts.update(self._typed_answer(tracker))
         pre = [SlotSet(name, value) for name, value in facts.items()]
         tracker.add_slots(pre)
@@ -222,8 +230,20 @@ class ValidateProfileForm(FormValidationAction):
         """What the SME seeks, from the words after "looking for"."""
         if tracker.get_slot("requested_slot") == "need_description":
             return {}  # the whole answer is taken by the from_text mapping
-        need = fields.need_text(tracker.latest_message)
+        need = fields.need_text(tracker.latest_message) or self._sought_in_message(tracker)
         return {"need_description": need} if need else {}
+
+    def _sought_in_message(self, tracker: Tracker) -> str | None:
+        """A message naming the kind of partner sought ("a research institute in Finland to
+        test a low-salt recipe") describes the need, when the need is not known yet."""
+        if tracker.get_slot("need_description") or tracker.get_slot("requested_slot") in (
+            FREE_TEXT_ANSWERS
+        ):
+            return None
+        if not sought_partner_type(tracker.latest_message, _language(tracker)):
+            return None
+        text = " ".join(str(tracker.latest_message.get("text") or "").split())
+        return text[:500] if len(text) >= 8 else None
 
     def _money(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         amount = fields.money_for(tracker.latest_message, slot, tracker.get_slot("requested_slot"))
@@ -319,7 +339,7 @@ class ValidateProfileForm(FormValidationAction):
                 "s3_field": _text(value.get("s3_field")),
             }
         label = " ".join(value.split()) if isinstance(value, str) else ""
-        if 2 <= len(label) <= 100:
+        if 2 <= len(label) <= 100 and sum(ch.isalpha() for ch in label) >= 3:
             return {"sector": label}
         dispatcher.utter_message(response="utter_invalid_sector")
         return {"sector": None}
@@ -339,6 +359,11 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         if isinstance(value, str) and _has_entity(tracker, OTHER_NUMBERS):
             return {slot: None}  # "we are 40 people" is a headcount, not an amount
+        if isinstance(value, str) and means_none(value, _language(tracker)):
+            if slot in ("balance_sheet_eur", "linked_balance_sheet_eur"):  # not known: skip
+                skipped = list(tracker.get_slot("skipped_fields") or []) + [slot]
+                return {slot: None, "skipped_fields": skipped}
+            return {slot: 0.0}  # "we had none"
         amount = fields.amount_eur(value)
         if amount is None or not 0 <= amount <= MAX_AMOUNT_EUR:
             dispatcher.utter_message(response="utter_invalid_amount")
@@ -455,6 +480,9 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Baltic Sea Region countries other than the SME's own."""
+        if isinstance(value, str) and means_none(value, _language(tracker), "no_preference"):
+            skipped = list(tracker.get_slot("skipped_fields") or []) + ["target_countries"]
+            return {"target_countries": None, "skipped_fields": skipped}  # no preference
         texts = value if isinstance(value, list) else [value]
         codes: list[str] = []
         for text in texts:
@@ -550,7 +578,8 @@ def _bookkeeping(
     tracker: Tracker, before: dict[str, Any], events: list[EventType]
 ) -> list[EventType]:
     """A running form is not paused; a changed profile needs confirming again; a goal
-    asked for in the middle of the form ("let's check the voucher") becomes the goal."""
+    asked for in the middle of the form in plain words ("let's check the voucher first")
+    becomes the goal, while words that describe a partner ("a test facility") do not."""
     out: list[EventType] = []
     if tracker.get_slot("profile_paused"):
         out.append(SlotSet("profile_paused", False))
@@ -565,7 +594,8 @@ def _bookkeeping(
         out.append(SlotSet("profile_saved", False))
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     goal = GOAL_OF_INTENT.get(str(intent))
-    if goal and not changed and goal != tracker.get_slot("journey_goal"):
+    plain_request = not tracker.latest_message.get("entities")  # "let's do partners first"
+    if goal and plain_request and not changed and goal != tracker.get_slot("journey_goal"):
         out.append(SlotSet("journey_goal", goal))
     return out
 

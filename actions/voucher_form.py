@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import profile_fields as fields
 from actions.countries import find_country
 from actions.profile import parse_count
+from actions.voucher_answers import voucher_facts
 
 
 class ValidateVoucherForm(FormValidationAction):
@@ -20,6 +22,22 @@ class ValidateVoucherForm(FormValidationAction):
     def name(self) -> str:
         """The validation action of `voucher_form`."""
         return "validate_voucher_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Take every voucher fact the message states, then the usual extract-validate.
+
+        Only facts the check still asks for are taken; each is validated like a typed answer.
+        """
+        events: list[EventType] = []
+        if tracker.latest_action_name == "action_listen":
+            wanted = set(tracker.get_slot("voucher_questions") or [])
+            language = str(tracker.get_slot("language") or "en")
+            facts = voucher_facts(tracker.latest_message, language)
+            events = [SlotSet(name, value) for name, value in facts.items() if name in wanted]
+            tracker.add_slots(events)
+        return events + await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,

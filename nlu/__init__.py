@@ -15,7 +15,14 @@ from nlu.annotations import EntityAnnotation
 from nlu.errors import NluDataError, NluError, NluModelError
 from nlu.interpreter import FALLBACK_INTENT, Interpreter
 from nlu.language import Detection, LanguageDetector, LanguageInfo
-from nlu.numbers import Reading, find_numbers, parse_amount, parse_count, parse_number
+from nlu.numbers import (
+    Reading,
+    find_numbers,
+    parse_amount,
+    parse_count,
+    parse_number,
+    parse_position,
+)
 from nlu.train import TrainResult, train
 from nlu.training_data import Example, TrainingData, load_training_data, validate_nlu_files
 
@@ -38,6 +45,7 @@ __all__ = [
     "parse_amount",
     "parse_count",
     "parse_number",
+    "parse_position",
     "train",
     "validate_nlu_files",
 ]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from nlu.entities.numbers import (
     NUMBER,
+    ORDINAL_WORDS,
     RANGE_JOIN,
     SCALE,
     TOTAL_AFTER,
@@ -205,3 +206,30 @@ def parse_count(text: str) -> int | None:
     if chosen is None or not chosen.value.is_integer():
         return None
     return int(chosen.value)
+
+
+_ORDINAL = re.compile(
+    r"\b(?:" + "|".join(sorted({w for ws in ORDINAL_WORDS.values() for w in ws}, key=len,
+                                reverse=True)) + r")\b|\b(\d{1,3})(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+
+
+def parse_position(text: str) -> int | None:
+    """Which item of a list the user means: "the second one" -> 2, "2nd" -> 2, "#3" -> 3,
+    "number two" -> 2, "the last one" -> -1 (counted from the end).
+
+    Args:
+        text: What the user typed, e.g. "introduce me to the 2nd one".
+
+    Returns:
+        The position (1 for the first item, -1 for the last), or None if the text names none.
+    """
+    match = _ORDINAL.search(text)
+    if match:
+        if match.group(1):
+            return int(match.group(1))
+        word = match.group(0).casefold()
+        return next(ws[word] for ws in ORDINAL_WORDS.values() if word in ws)
+    count = parse_count(text)
+    return count if count is not None and count > 0 else None

@@ -198,6 +198,11 @@ TOTAL_SYMBOLS = ("=", "=>", "->", "→")
 # Words between the two ends of a range ("12 to 15"), per language; dashes need no language.
 RANGE_WORDS: dict[str, tuple[str, ...]] = {"en": ("to",)}
 RANGE_SYMBOLS = ("-", "–", "—", "..")
+# Ordinal words: which item of a list the user means ("the second one"), per language.
+ORDINAL_WORDS: dict[str, dict[str, int]] = {
+    "en": {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+           "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1},
+}  # fmt: skip
 # Words before a four-digit number that make it a year, not an amount or count ("in 2019").
 YEAR_CUES: dict[str, tuple[str, ...]] = {
     "en": ("in", "since", "year", "fy", "from", "until", "till", "during", "founded",
