@@ -27,11 +27,17 @@ _CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.(?:\s|$)|\s[-–—]\s|\s\+\s")
 
 
 @lru_cache(maxsize=8)
-def answer_words(language: str) -> dict[str, list[str]]:
-    """The answer words of a language (English where the language has none)."""
+def answer_words_raw(language: str) -> dict[str, Any]:
+    """The answer words of a language as written (English where the language has none)."""
     path = get_settings().DATA_DIR / "profile" / "answer_words.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {k: [str(w) for w in v] for k, v in (data.get(language) or data["en"]).items()}
+    return dict(data.get(language) or data["en"])
+
+
+def answer_words(language: str) -> dict[str, list[str]]:
+    """The word lists of a language's answer words."""
+    raw = answer_words_raw(language)
+    return {k: [str(w) for w in v] for k, v in raw.items() if isinstance(v, list)}
 
 
 def name_answer(message: dict[str, Any] | None, language: str = "en") -> str | None:
@@ -174,3 +180,25 @@ def _words(text: str) -> str:
 
 def _has_phrase(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])", text) is not None
+
+
+def stated_goal(message: dict[str, Any] | None, language: str = "en") -> str | None:
+    """The goal a message names in passing ("..., 12 people, we want a voucher"), if any."""
+    text = _words(str((message or {}).get("text") or ""))
+    goals = yaml_goals(language)
+    for goal, phrases in goals.items():
+        if any(_has_phrase(text, phrase) for phrase in phrases):
+            return goal
+    return None
+
+
+def yaml_goals(language: str) -> dict[str, list[str]]:
+    """The goal words of a language."""
+    data = answer_words_raw(language).get("goals") or {}
+    return {str(goal): [str(p) for p in phrases] for goal, phrases in data.items()}
+
+
+def switches_goal(message: dict[str, Any] | None, language: str = "en") -> bool:
+    """Whether the message says the SME changes what it came for ("forget the voucher")."""
+    text = _words(str((message or {}).get("text") or ""))
+    return any(_has_phrase(text, phrase) for phrase in answer_words(language)["goal_switch"])

@@ -19,6 +19,8 @@ from actions.answers import (
     names_home,
     says_independent,
     sought_partner_type,
+    stated_goal,
+    switches_goal,
 )
 from actions.countries import find_country
 from actions.profile_actions import PROFILE_SLOTS
@@ -578,8 +580,9 @@ def _bookkeeping(
     tracker: Tracker, before: dict[str, Any], events: list[EventType]
 ) -> list[EventType]:
     """A running form is not paused; a changed profile needs confirming again; a goal
-    asked for in the middle of the form in plain words ("let's check the voucher first")
-    becomes the goal, while words that describe a partner ("a test facility") do not."""
+    asked for in the middle of the form in plain words ("let's check the voucher first") or
+    with words that change it ("forget the voucher, we need a partner in Poland") becomes the
+    goal, while words that only describe a partner ("a test facility") do not."""
     out: list[EventType] = []
     if tracker.get_slot("profile_paused"):
         out.append(SlotSet("profile_paused", False))
@@ -594,9 +597,14 @@ def _bookkeeping(
         out.append(SlotSet("profile_saved", False))
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     goal = GOAL_OF_INTENT.get(str(intent))
-    plain_request = not tracker.latest_message.get("entities")  # "let's do partners first"
-    if goal and plain_request and not changed and goal != tracker.get_slot("journey_goal"):
+    plain_request = not tracker.latest_message.get("entities") and not changed
+    switch = plain_request or switches_goal(tracker.latest_message, _language(tracker))
+    if goal and switch and goal != tracker.get_slot("journey_goal"):
         out.append(SlotSet("journey_goal", goal))
+    elif not tracker.get_slot("journey_goal"):
+        named = stated_goal(tracker.latest_message, _language(tracker))
+        if named:
+            out.append(SlotSet("journey_goal", named))
     return out
 
 

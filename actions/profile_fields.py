@@ -17,6 +17,7 @@ import yaml
 import nlu
 from actions.countries import find_country
 from bot.config import get_settings
+from nlu import parse_amount, parse_number
 
 # Words after which the rest of a sentence describes what the SME is looking for.
 NEED_CUES = re.compile(
@@ -83,8 +84,10 @@ def other_organisation_facts(
     """
     text = (message or {}).get("text") or ""
     roles: tuple[str | None, ...] = OTHER_ORGANISATIONS + ((None,) if answering_about_it else ())
+    # Facts with a role first: "yes more than 50%, we are 100% owned by X" is X's 100 %.
     entities = sorted(
-        ((message or {}).get("entities") or []), key=lambda e: e.get("start") or 0
+        ((message or {}).get("entities") or []),
+        key=lambda e: (e.get("role") is None, e.get("start") or 0),
     )
     facts: dict[str, Any] = {}
     for entity in entities:
@@ -168,34 +171,72 @@ def money_for(
 ) -> float | None:
     """The amount in EUR meant for `slot`: named by the words nearest to it, or asked for.
 
-    Each amount belongs to the nearest cue ("turnover", "balance sheet", "de minimis") before
-    it within 40 characters, else to one right after it within 25 ("EUR 2 M turnover"), so
-    "turnover 1.8 M, balance sheet 1 M" gives each slot its own amount.
+    Each cue ("turnover", "balance sheet", "de minimis") belongs to the amount nearest to it,
+    before or after it, within 40 characters, so "turnover 1.8 M, balance sheet 1 M" and
+    "EUR 9 M revenue, EUR 6 M balance sheet" give each slot its own amount.
     """
     text = ((message or {}).get("text") or "").lower()
     amounts = entities_of(message, "money")
-    for entity in amounts:
-        if _money_cue(text, int(entity.get("start") or 0), int(entity.get("end") or 0)) == slot:
+    spans = [(int(e.get("start") or 0), int(e.get("end") or 0)) for e in amounts]
+    for entity, span in zip(amounts, spans, strict=True):
+        if _money_cue(text, span, spans) == slot:
             return amount_eur(entity.get("value"))
     if requested_slot == slot and len(amounts) == 1:
         return amount_eur(amounts[0].get("value"))
+    return _amount_without_currency(text, slot, spans)
+
+
+def _amount_without_currency(text: str, slot: str, spans: list[tuple[int, int]]) -> float | None:
+    """An amount with a scale word but no currency next to its cue ("4 million balance
+    sheet"), read as euros: the NLU's money entity needs a currency, the question does not."""
+    pattern = MONEY_CONTEXT.get(slot)
+    for cue in pattern.finditer(text) if pattern else ():
+        start, end = _clause_around(text, cue.start())
+        if any(start <= other[0] < end for other in spans):
+            continue
+        clause = text[start:end]
+        scaled, plain = parse_amount(clause), parse_number(clause)
+        if scaled is not None and plain is not None and scaled > plain:
+            return scaled
     return None
 
 
-def _money_cue(text: str, start: int, end: int) -> str | None:
-    before = [
-        (match.end(), slot)
-        for slot, pattern in MONEY_CONTEXT.items()
-        for match in pattern.finditer(text, max(0, start - 40), start)
-    ]
-    if before:
-        return max(before)[1]
-    after = [
-        (match.start(), slot)
-        for slot, pattern in MONEY_CONTEXT.items()
-        for match in pattern.finditer(text, end, end + 25)
-    ]
-    return min(after)[1] if after else None
+def _money_cue(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> str | None:
+    """The slot of the nearest cue that belongs to the amount at `span` (of all `spans`).
+
+    A cue belongs to the amount of its own clause when the clause has one ("revenue 5,5 M,
+    total assets 3 M"), else to the nearest amount.
+    """
+    best: tuple[int, str] | None = None
+    for slot, pattern in MONEY_CONTEXT.items():
+        for cue in pattern.finditer(text):
+            clause = _clause_around(text, cue.start())
+            inside = [other for other in spans if clause[0] <= other[0] < clause[1]]
+            candidates = inside if len(inside) == 1 else spans
+            owner = min(candidates, key=lambda other: _gap(other, cue.start(), cue.end()))
+            gap = _gap(span, cue.start(), cue.end())
+            if owner == span and gap <= 40 and (best is None or gap < best[0]):
+                best = (gap, slot)
+    return best[1] if best else None
+
+
+_CLAUSE_END = re.compile(r";|[,.](?=\s|$)|\s[-–]\s")
+
+
+def _clause_around(text: str, position: int) -> tuple[int, int]:
+    """The clause of `text` around `position` (a decimal comma does not end a clause)."""
+    start, end = 0, len(text)
+    for match in _CLAUSE_END.finditer(text):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = match.start()
+            break
+    return start, end
+
+
+def _gap(span: tuple[int, int], cue_start: int, cue_end: int) -> int:
+    return cue_start - span[1] if cue_start >= span[1] else max(span[0] - cue_end, 0)
 
 
 def amount_eur(value: Any) -> float | None:

@@ -19,6 +19,7 @@ REQUESTED_SLOT = "requested_slot"
 # a way out (skip, help, a person) with `utter_form_stuck`, so nobody is trapped in a form.
 MAX_ASKS_IN_A_ROW = 2
 STUCK_RESPONSE = "utter_form_stuck"
+SURE_INTERRUPTION = 0.5  # intent confidence above which a statement with facts interrupts
 
 CustomCall = Callable[[str, DialogueTracker], Awaitable[dict[str, Any]]]
 
@@ -149,13 +150,16 @@ def _rejection(form: Form) -> StepOutcome:
 def _interrupts(tracker: DialogueTracker, form: Form) -> bool:
     """Whether the latest message interrupts the form (an intent it ignores).
 
-    A statement that carries entities is read as an answer all the same ("estonia or sweden,
-    dont mind" is no "stop"); a question never is.
+    A statement that carries entities is read as an answer all the same when the NLU is
+    unsure of the interruption ("estonia or sweden, dont mind" is no "stop"); a question, or
+    a request the NLU is sure of ("first tell me the Estonian S3 priorities"), never is.
     """
     message = tracker.latest_message or {}
     if _intent(tracker) not in form.ignored_intents:
         return False
-    return "?" in str(message.get("text") or "") or not message.get("entities")
+    confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
+    text = str(message.get("text") or "")
+    return "?" in text or not message.get("entities") or confidence >= SURE_INTERRUPTION
 
 
 def times_asked_in_a_row(tracker: DialogueTracker, slot: str) -> int:

@@ -127,6 +127,9 @@ SCALE_WORDS: dict[str, dict[str, float]] = {
         "m": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "mill.": 1e6, "million": 1e6,
         "millions": 1e6,
         "bn": 1e9, "billion": 1e9, "billions": 1e9,
+        # common typos in chat
+        "thousend": 1e3, "tousand": 1e3, "milion": 1e6, "millon": 1e6, "milions": 1e6,
+        "millio": 1e6, "milllion": 1e6, "billon": 1e9,
     },
     "fi": {
         "tuhatta": 1e3, "milj.": 1e6, "miljoona": 1e6, "miljoonaa": 1e6,
