@@ -11,7 +11,9 @@ factory                     entities                       value
 ``s3_geo_entities_v1``      ``country``, ``region``        ISO code; dict with NUTS ``code``
 ``s3_sector_entities_v1``   ``sector``                     dict with ``nace``, ``s3_field``
 ``s3_partner_type_entities_v1`` ``partner_type``           canonical key
+``s3_ownership_v1``         ``ownership``                  ``none``, ``partner``, ``linked``
 ``s3_entity_resolver_v1``   (overlaps, before the merger)
+``s3_company_names_v1``     ``company_name`` (after the merger) trimmed, legal form added
 ``s3_entity_links_v1``      (region -> country, after the merger)
 ``s3_entity_roles_v1``      (``role``/``group`` keys, last)  whose fact: owner, target ...
 ==========================  =============================  ==================================
@@ -31,6 +33,8 @@ from nlu.components import JsonDataComponent
 from nlu.entities.headcount import HeadcountEntities, find_headcounts
 from nlu.entities.lexicon import GeoEntities, PartnerTypeEntities, SectorEntities
 from nlu.entities.money import MoneyEntities, find_money
+from nlu.entities.names import CompanyNames, legal_form_data
+from nlu.entities.ownership import OwnershipEntities, ownership_data
 from nlu.entities.periods import PeriodEntities, find_durations, find_years
 from nlu.entities.resolve import EntityLinks, EntityResolver
 from nlu.entities.roles import RoleEntities, role_data
@@ -52,17 +56,29 @@ NORMALISERS = [
     ("geo_entities", "s3_geo_entities_v1"),
     ("sector_entities", "s3_sector_entities_v1"),
     ("partner_type_entities", "s3_partner_type_entities_v1"),
+    ("ownership_entities", "s3_ownership_v1"),
     ("entity_resolver", "s3_entity_resolver_v1"),
 ]
+NAMES = ("company_names", "s3_company_names_v1")
 LINKS = ("entity_links", "s3_entity_links_v1")
 ROLES = ("entity_roles", "s3_entity_roles_v1")
 # Entity types the rule components produce; the statistical NER is not trained on them.
 NORMALISED_TYPES = frozenset(
-    {"headcount", "money", "year", "duration", "country", "region", "sector", "partner_type"}
+    {
+        "headcount",
+        "money",
+        "year",
+        "duration",
+        "country",
+        "region",
+        "sector",
+        "partner_type",
+        "ownership",
+    }
 )
 
 
-ENTITY_DATA_DIRS = ("geo", "sectors", "rates", "roles")
+ENTITY_DATA_DIRS = ("geo", "sectors", "rates", "roles", "names")
 
 
 def entity_data_files(data_dir: Path | None = None) -> list[Path]:
@@ -84,8 +100,8 @@ def add_entity_normalisers(
         nlp: The pipeline being built (before ``nlp.initialize``).
         training_data: The NLU training data (not needed by the rule-based normalisers;
             accepted so the pipeline builder has one call for all entity set-up).
-        data_dir: Directory holding ``geo/``, ``sectors/``, ``rates/`` and ``roles/``; the
-            repository's ``data/`` by default.
+        data_dir: Directory holding ``geo/``, ``sectors/``, ``rates/``, ``roles/`` and
+            ``names/``; the repository's ``data/`` by default.
 
     Raises:
         NluDataError: If an entity data file is missing or malformed.
@@ -99,6 +115,7 @@ def add_entity_normalisers(
         "geo_entities": geo_data(root),
         "sector_entities": sector_data(root, nlp.lang or "en"),
         "partner_type_entities": partner_type_data(root),
+        "ownership_entities": ownership_data(root, nlp.lang or "en"),
     }
     has_merger = MERGER in nlp.pipe_names
     for name, factory in NORMALISERS:
@@ -109,9 +126,12 @@ def add_entity_normalisers(
         if name in data and isinstance(component, JsonDataComponent):
             component.set_data(data[name])
     if has_merger:
-        nlp.add_pipe(LINKS[1], name=LINKS[0], after=MERGER)
+        names = nlp.add_pipe(NAMES[1], name=NAMES[0], after=MERGER)
     else:
-        nlp.add_pipe(LINKS[1], name=LINKS[0])
+        names = nlp.add_pipe(NAMES[1], name=NAMES[0])
+    if isinstance(names, JsonDataComponent):
+        names.set_data(legal_form_data(root, nlp.lang or "en"))
+    nlp.add_pipe(LINKS[1], name=LINKS[0], after=NAMES[0])
     roles = nlp.add_pipe(ROLES[1], name=ROLES[0], after=LINKS[0])
     if isinstance(roles, JsonDataComponent):
         roles.set_data(role_data(root, nlp.lang or "en"))
@@ -120,10 +140,12 @@ def add_entity_normalisers(
 __all__ = [
     "NORMALISED_TYPES",
     "EntityLinks",
+    "CompanyNames",
     "EntityResolver",
     "GeoEntities",
     "HeadcountEntities",
     "MoneyEntities",
+    "OwnershipEntities",
     "PartnerTypeEntities",
     "PeriodEntities",
     "RoleEntities",

@@ -17,16 +17,26 @@ _QUALIFIER = (
     r"over|more than|less than|fewer than|under|up to|at least|~)"
 )
 _MODIFIER = r"(?:(?:full[- ]?time|part[- ]?time|permanent|regular|in[- ]house|skilled)\s+)?"
+# Staff nouns as SMEs type them: chat shortcuts ("ppl", "devs"), typos of "employees", and
+# the words of the region's languages, since owners mix them into English ("40 anställda").
 _NOUN = (
-    r"(?:employees?|employes|employess|emploees|staff(?:\s+members)?|people|persons?|workers|"
-    r"ftes?|full[- ]time equivalents?|team members|members of staff|colleagues|heads|"
-    r"engineers|developers|researchers|specialists)"
+    r"(?:employees?|employes|employess|emploees|emplyees|empolyees|employeess|empl\.?|"
+    r"staff(?:\s+members)?|people|peopl|poeple|ppl|persons?|workers|ftes?|"
+    r"full[- ]time equivalents?|team members|members of staff|colleagues|heads|"
+    r"engineers|developers|devs|coders|programmers|designers|scientists|researchers|"
+    r"specialists|technicians|guys|folks|"
+    r"anst[äa]llda|ansatte|ansatt|medarbetare|medarbejdere|työntekijää|työntekijä[äa]?|"
+    r"henkeä|hlö|töötajat?|töötajad|darbinieki|darbinieku|darbuotojai|darbuotojų|"
+    r"pracowników|pracownicy|osób|mitarbeiter(?:innen)?|beschäftigte)"
 )
 _NUM = rf"(?P<num>{NUMBER})"
 _RANGE = rf"(?:{RANGE_JOIN}(?P<num2>{NUMBER}))?"
 _PATTERNS = [
     # "about 40 staff", "35 employees", "10-20 people", "15 FTE"
     rf"(?:{_QUALIFIER}\s*)?{_NUM}{_RANGE}\s+{_MODIFIER}{_NOUN}\b",
+    # "7 full time and 2 part time", "3 part-timers"
+    rf"(?:{_QUALIFIER}\s*)?{_NUM}\s+(?:full|part)[- ]?time(?:rs|ers)?\b"
+    r"(?![- ]?equivalent|\s+(?:months?|weeks?|years?|days?|hours?)\b)",
     # "35-person company", "a 12-strong team"
     rf"{_NUM}\s*-\s*(?:person|people|man|member|strong|employee|staff)\b",
     # "35 person company"
@@ -36,15 +46,17 @@ _PATTERNS = [
     rf"(?:{_QUALIFIER}\s+)?{_NUM}\b(?!\s*(?:%|percent|years?|months?|eur|euros?|€|k\b))",
     # "we employ 40", "employing around 25"
     rf"\b(?:employ|employs|employing|employed)\s+(?:{_QUALIFIER}\s+)?{_NUM}\b"
-    r"(?!\s*(?:%|percent|years?|months?))",
+    rf"(?!\s*(?:%|percent|years?|months?))(?!{_RANGE}\s+{_MODIFIER}{_NOUN}\b)",
     # "4 of us"
     rf"{_NUM}\s+of\s+us\b",
 ]
 _REGEXES = [re.compile(p, re.IGNORECASE) for p in _PATTERNS]
 # Every pattern needs one of these words: texts without any are skipped cheaply.
 _HINT = re.compile(
-    r"employ|staff|people|person|worker|fte|equivalent|member|colleague|heads|engineer|"
-    r"developer|researcher|specialist|strong|team|crew|of us|-man|headcount|workforce",
+    r"emp|staff|peop|poep|ppl|person|worker|fte|equivalent|member|colleague|heads|engineer|"
+    r"dev|coder|programmer|designer|scientist|researcher|specialist|"
+    r"technician|guys|folks|strong|team|crew|of us|-man|headcount|workforce|time|"
+    r"anst|ansat|medarbe|työnt|henk|hlö|tööt|darb|pracown|osób|mitarbeit|beschäft",
     re.IGNORECASE,
 )
 

@@ -46,6 +46,7 @@ NORMALISER_EXTRACTORS = frozenset(
         "GeoEntityExtractor",
         "SectorEntityExtractor",
         "PartnerTypeEntityExtractor",
+        "OwnershipExtractor",
     }
 )
 

@@ -59,6 +59,8 @@ def role_data(data_dir: Path, language: str) -> dict[str, Any]:
         cues = [_cue(p, SELF) for p in raw.get("self", [])]
         cues += [_cue(p, REFER) for p in raw.get("refer", [])]
         cues += [_cue(p, NEUTRAL) for p in raw.get("neutral", [])]
+        # "no parent company", "nobody owns us": saying there is no owner cues no owner.
+        cues += [_cue(p, NEUTRAL) for p in (raw.get("ownership") or {}).get("none", [])]
         roles: dict[str, dict[str, str]] = {}
         absorbs: dict[str, list[str]] = {}
         grouped: list[str] = []
@@ -72,6 +74,10 @@ def role_data(data_dir: Path, language: str) -> dict[str, Any]:
         return {
             "sentence_ends": [str(s) for s in raw.get("sentence_ends", [])],
             "boundaries": [str(s).lower() for s in raw.get("boundaries", [])],
+            "clause_ends": [str(s).lower() for s in raw.get("clause_ends", [])],
+            "determiners": [str(s).lower() for s in raw.get("determiners", [])],
+            "entity_cues": [_entity_cue(c) for c in raw.get("entity_cues", [])],
+            "own_only": [str(t) for t in raw.get("own_only", [])],
             "cues": cues,
             "roles": roles,
             "absorbs": absorbs,
@@ -87,11 +93,22 @@ def _spellings(raw: dict[str, Any]) -> dict[str, list[str]]:
     return {str(k).lower(): [str(v).lower() for v in values] for k, values in raw.items()}
 
 
+def _entity_cue(item: dict[str, Any]) -> dict[str, Any]:
+    """An entity that starts a frame by itself ("a university in Finland ..." is sought)."""
+    return {
+        "entity": str(item["entity"]),
+        "values": [str(v) for v in item.get("values", [])] or None,
+        "frame": str(item["frame"]),
+    }
+
+
 def _cue(item: Any, kind: str, frame: str = "", strength: str = "strong") -> dict[str, Any]:
-    """One cue as JSON: its phrase, what it does, and the entity types it limits a frame to."""
-    types = None
+    """One cue as JSON: its phrase, what it does, the entity types it limits a frame to, and
+    whether the frame ends with its clause (``until: clause``)."""
+    types, clause = None, False
     if isinstance(item, dict):
         phrase, types = str(item["phrase"]), [str(t) for t in item.get("types", [])] or None
+        clause = item.get("until") == "clause"
     else:
         phrase = str(item)
     backward = phrase.startswith(BACKWARD)
@@ -105,6 +122,7 @@ def _cue(item: Any, kind: str, frame: str = "", strength: str = "strong") -> dic
         "weak": strength == "weak",
         "backward": backward,
         "types": types,
+        "clause": clause,
     }
 
 
@@ -113,7 +131,9 @@ class Frame:
     """Whose facts are being told: a kind of frame (None for the SME itself).
 
     ``types`` limits the frame to some entity types; entities of other types fall back to
-    ``parent``, the frame that was active when this one started.
+    ``parent``, the frame that was active when this one started. A ``clause`` frame ends at
+    the next clause end (a comma), back to ``parent``: "X owns 60% of us, 20 people" lists
+    the SME's own facts after the comma, unless "they" names X again.
     """
 
     kind: str | None = None
@@ -121,6 +141,7 @@ class Frame:
     parent: Frame | None = None
     number: int = 0
     sentence: int = 0
+    clause: bool = False
 
     def for_type(self, entity_type: str) -> Frame:
         """The frame that owns a fact of this type."""
@@ -144,6 +165,10 @@ class EntityRoles:
         self.grouped = frozenset(data.get("grouped", []))
         self.sentence_ends = frozenset(data.get("sentence_ends", []))
         self.boundaries = frozenset(data.get("boundaries", []))
+        self.clause_ends = frozenset(data.get("clause_ends", []))
+        self.determiners = frozenset(data.get("determiners", []))
+        self.entity_cues: list[dict[str, Any]] = data.get("entity_cues", [])
+        self.own_only = frozenset(data.get("own_only", []))
         self.matcher = Matcher(nlp.vocab)
         spellings: dict[str, list[str]] = data.get("spellings", {})
         for index, cue in enumerate(self.cues):
@@ -161,31 +186,82 @@ class EntityRoles:
             One ``Frame`` per token; tokens share frame objects.
         """
         cues = self._cue_starts(doc, entities)
+        opening = self._entity_cue_starts(doc, entities, cues)
         own = Frame()
         current, last_other = own, None
         at: list[Frame] = []
-        clause_start, sentence, count = 0, 0, 0
+        clause_start, sentence, count, said_self = 0, 0, 0, False
+        closed: Frame | None = None  # a clause frame just ended by a comma
         i = 0
         while i < len(doc):
             token = doc[i]
             if i in cues:
                 end, cue = cues[i]
-                current, last_other, count = self._apply(
-                    cue, current, last_other, own, sentence, count
-                )
+                said_self = said_self or cue["kind"] == SELF
+                if closed is not None and cue["frame"] == closed.kind and not cue["backward"]:
+                    current, closed.clause = closed, False  # "..., the group has 900 staff"
+                else:
+                    current, last_other, count = self._apply(
+                        cue, current, last_other, own, sentence, count
+                    )
+                closed = None
                 if cue["backward"] and current.kind is not None:
                     at[clause_start:i] = [current] * (i - clause_start)
                 at.extend([current] * (end - i))
                 i, clause_start = end, end
                 continue
+            # "we are a university spin-off" describes the SME: no search after "we".
+            if (
+                i in opening
+                and not said_self
+                and current.for_type(opening[i]["entity"]).kind is None
+            ):
+                count += 1
+                current = Frame(opening[i]["frame"], None, current, count, sentence)
+                last_other = current
+                start = self._phrase_start(doc, i, max(clause_start, len(at) - 3))
+                at[start:i] = [current] * (i - start)
             text = token.text.lower()
             at.append(current)
             if text in self.sentence_ends or (token.is_space and "\n" in token.text):
-                current, clause_start, sentence = own, i + 1, sentence + 1
+                current, clause_start, sentence, said_self = own, i + 1, sentence + 1, False
+                closed = None
             elif text in self.boundaries:
-                clause_start = i + 1
+                clause_start, said_self = i + 1, False
+                while current.clause and text in self.clause_ends:
+                    closed, current = current, current.parent or own
             i += 1
         return at
+
+    def _phrase_start(self, doc: Doc, i: int, limit: int) -> int:
+        """Where the noun phrase of the entity at token ``i`` starts: back to its article
+        ("a finnish research institute"), never before ``limit``."""
+        for j in range(i - 1, limit - 1, -1):
+            if doc[j].text.lower() in self.determiners:
+                return j
+        return i
+
+    def _entity_cue_starts(
+        self, doc: Doc, entities: list[Entity], cues: dict[int, tuple[int, dict[str, Any]]]
+    ) -> dict[int, dict[str, Any]]:
+        """Entities that open a frame themselves, by start token (not inside a cue phrase)."""
+        if not self.entity_cues:
+            return {}
+        covered = {j for start, (end, _) in cues.items() for j in range(start, end)}
+        by_char = {token.idx: token.i for token in doc}
+        opening: dict[int, dict[str, Any]] = {}
+        for entity in entities:
+            token = by_char.get(entity["start"])
+            if token is None or token in covered or token in opening:
+                continue
+            for cue in self.entity_cues:
+                values = cue["values"]
+                if entity["entity"] == cue["entity"] and (
+                    values is None or str(entity.get("value")) in values
+                ):
+                    opening[token] = cue
+                    break
+        return opening
 
     def _apply(
         self,
@@ -201,6 +277,8 @@ class EntityRoles:
         if kind == SELF:
             return own, last_other, count
         if kind == REFER:
+            if last_other is not None:
+                last_other.clause = False  # "..., they have 4000 staff, EUR 1 bn": theirs
             return (last_other or current), last_other, count
         if kind == NEUTRAL:
             return current, last_other, count
@@ -218,7 +296,7 @@ class EntityRoles:
         elif current.kind == name and (cue["weak"] or not cue["backward"]):
             return current, last_other, count  # "..., the owner has 4000 staff": the same one
         types = frozenset(cue["types"]) if cue["types"] else None
-        frame = Frame(name, types, current, count + 1, sentence)
+        frame = Frame(name, types, current, count + 1, sentence, bool(cue.get("clause")))
         return frame, (frame if types is None else last_other), count + 1
 
     def _cue_starts(
@@ -255,6 +333,8 @@ class EntityRoles:
         for entity in entities:
             entity.pop("role", None)
             entity.pop("group", None)
+            if entity["entity"] in self.own_only:
+                continue
             token = by_char.get(entity["start"])
             if token is None:
                 span = doc.char_span(entity["start"], entity["end"], alignment_mode="expand")

@@ -35,6 +35,8 @@ def _with_plural(term: str) -> list[str]:
     term = str(term).strip()
     last = term.split(" ")[-1]
     if last.isalpha() and len(last) > 3 and not last.endswith("s"):
+        if last.endswith("y") and last[-2:-1] not in "aeiou":  # "bakery" -> "bakeries"
+            return [term, term + "s", term[:-1] + "ies"]
         return [term, term + "s"]
     return [term]
 

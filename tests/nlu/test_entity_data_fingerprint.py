@@ -10,9 +10,9 @@ from nlu.entities.vocabulary import DEFAULT_DATA_DIR
 from nlu.train import fingerprint
 
 
-def test_entity_data_files_cover_geo_sectors_rates_and_roles() -> None:
+def test_entity_data_files_cover_geo_sectors_rates_roles_and_names() -> None:
     folders = {path.parent.name for path in entity_data_files()}
-    assert folders == {"geo", "sectors", "rates", "roles"}
+    assert folders == {"geo", "sectors", "rates", "roles", "names"}
 
 
 def test_fingerprint_changes_with_the_entity_data(tmp_path: Path) -> None:

@@ -60,3 +60,27 @@ def test_find_headcounts_qualifier_is_kept() -> None:
 )
 def test_find_headcounts_ignores_non_headcounts(text: str) -> None:
     assert find_headcounts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "raw"),
+    [
+        ("9 devs in oulu", 9, "9 devs"),
+        ("we r 24 ppl", 24, "24 ppl"),
+        ("12 developers", 12, "12 developers"),
+        ("5 coders", 5, "5 coders"),
+        ("about 30 folks", 30, "about 30 folks"),
+        ("8 emplyees", 8, "8 emplyees"),
+        ("40 anställda", 40, "40 anställda"),
+        ("7 full time and 2 part time", 7, "7 full time"),
+        ("they employ 120 people", 120, "120 people"),
+    ],
+)
+def test_find_headcounts_reads_chat_nouns(text: str, value: int, raw: str) -> None:
+    entity = find_headcounts(text)[0]
+    assert (entity["value"], entity["raw"]) == (value, raw)
+
+
+@pytest.mark.parametrize("text", ["it took 2 full time months", "3 empties", "the 2 devices"])
+def test_find_headcounts_skips_lookalikes(text: str) -> None:
+    assert find_headcounts(text) == []

@@ -90,3 +90,28 @@ def test_partner_type_key(extract: Extract, text: str, key: str) -> None:
 )
 def test_partner_type_not_found_in_ordinary_text(extract: Extract, text: str) -> None:
     assert _values(extract, text, "partner_type") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sector", "field"),
+    [
+        ("soft robot grippers", "manufacturing", "manufacturing"),
+        ("textile recycling", "recycling", "circular"),
+        ("mobile games", "gaming", "digital"),
+        ("defect scanners", "electronics_iot", "digital"),
+        ("small electrolysers", "energy", "energy"),
+        ("we smoke and can sprats", "food", "bio"),
+        ("food waste into feed", "recycling", "circular"),
+        ("web shops", "software", "digital"),
+        ("we run two bakeries", "food", "bio"),
+    ],
+)
+def test_sectors_name_what_a_company_makes(
+    extract: Extract, text: str, sector: str, field: str
+) -> None:
+    (value, *_) = _values(extract, text, "sector")
+    assert (value["sector"], value["s3_field"]) == (sector, field)
+
+
+def test_sectors_robot_alone_is_no_sector(extract: Extract) -> None:
+    assert _values(extract, "r u a robot", "sector") == []

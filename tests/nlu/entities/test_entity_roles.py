@@ -133,3 +133,114 @@ def test_role_data_rejects_a_malformed_file(tmp_path: Path) -> None:
     (tmp_path / "roles" / "en.yml").write_text("frames: {owner: {strong: [x]}}\n")
     with pytest.raises(NluDataError, match="en.yml"):
         role_data(tmp_path, "en")
+
+
+def test_roles_a_share_clause_ends_at_the_comma(roles: EntityRoles) -> None:
+    text = "Nordvind owns 60% of us, 20 people, EUR 3M turnover"
+    got = _roles(roles, text, ("60", "number"), ("20 people", "headcount"), ("EUR 3M", "money"))
+    assert got == ["owner", None, None]
+
+
+def test_roles_they_after_a_share_clause_goes_on_about_the_owner(roles: EntityRoles) -> None:
+    text = "Mols Holding A/S has 30 percent of us. they have 40 people, DKK 6 million turnover"
+    got = _roles(
+        roles,
+        text,
+        ("Mols Holding A/S", "company_name"),
+        ("30", "number"),
+        ("40 people", "headcount"),
+        ("DKK 6 million", "money"),
+    )
+    assert got == ["owner"] * 4
+
+
+def test_roles_the_group_after_a_share_clause_is_the_same_owner(roles: EntityRoles) -> None:
+    text = "Alfa AB owns 55 percent, the group has 400 employees"
+    entities = [
+        _entity(text, part, entity)
+        for part, entity in [("55", "number"), ("400 employees", "headcount")]
+    ]
+    roles.assign(spacy.blank("en")(text), entities)
+    assert [(e.get("role"), e.get("group")) for e in entities] == [("owner", None)] * 2
+
+
+def _kinds(roles: EntityRoles, text: str, *parts: tuple[str, str, str]) -> list[str | None]:
+    """Roles of entities given with their normalised values (partner types by key)."""
+    entities = []
+    for part, entity, value in parts:
+        found = _entity(text, part, entity)
+        found["value"] = value
+        entities.append(found)
+    roles.assign(spacy.blank("en")(text), entities)
+    return [e.get("role") for e in entities]
+
+
+def test_roles_a_sought_institution_makes_its_places_targets(roles: EntityRoles) -> None:
+    text = "a university in Finland with field trials to validate our model"
+    got = _kinds(
+        roles, text, ("university", "partner_type", "university"), ("Finland", "country", "FI")
+    )
+    assert got == ["partner", "target"]
+
+
+def test_roles_an_institution_covers_its_place_adjective(roles: EntityRoles) -> None:
+    text = "EUR 9000 for testing the recipe with a finnish research institute"
+    got = _kinds(
+        roles,
+        text,
+        ("EUR 9000", "money", "9000"),
+        ("finnish", "country", "FI"),
+        ("research institute", "partner_type", "research_institute"),
+    )
+    assert got == [None, "target", "partner"]
+
+
+def test_roles_the_sme_describing_itself_opens_no_search(roles: EntityRoles) -> None:
+    text = "we are a university spin-off in Tartu"
+    got = _kinds(
+        roles, text, ("university", "partner_type", "university"), ("Tartu", "region", "EE008")
+    )
+    assert got == [None, None]
+
+
+def test_roles_a_company_kind_opens_no_search(roles: EntityRoles) -> None:
+    text = "can a medtech startup from Tartu get a voucher"
+    got = _kinds(roles, text, ("startup", "partner_type", "sme"), ("Tartu", "region", "EE008"))
+    assert got == [None, None]
+
+
+def test_roles_a_purpose_alone_still_names_a_provider(roles: EntityRoles) -> None:
+    text = "8000 eur to test laser welding at a german university"
+    got = _kinds(
+        roles,
+        text,
+        ("8000 eur", "money", "8000"),
+        ("german", "country", "DE"),
+        ("university", "partner_type", "university"),
+    )
+    assert got == ["provider"] * 3
+
+
+def test_roles_the_sector_after_for_is_the_customers(roles: EntityRoles) -> None:
+    text = "we make robot grippers for food factories, 22 employees, also robotics"
+    got = _roles(
+        roles,
+        text,
+        ("robot grippers", "sector"),
+        ("food", "sector"),
+        ("22 employees", "headcount"),
+        ("robotics", "sector"),
+    )
+    assert got == [None, "customer", None, None]
+
+
+def test_roles_for_inside_a_search_keeps_the_partner_sector(roles: EntityRoles) -> None:
+    text = "find me partners for food packaging in Poland"
+    got = _roles(roles, text, ("food", "sector"), ("Poland", "country"))
+    assert got == ["partner", "target"]
+
+
+def test_roles_saying_there_is_no_owner_gives_no_owner(roles: EntityRoles) -> None:
+    text = "no parent company, founded 2016, nobody owns more than 25%"
+    got = _roles(roles, text, ("2016", "year"), ("25", "number"))
+    assert got == [None, None]
