@@ -51,6 +51,8 @@ _PATTERNS = [
     rf"{_NUM}\s+of\s+us\b",
 ]
 _REGEXES = [re.compile(p, re.IGNORECASE) for p in _PATTERNS]
+_SUM_AFTER = re.compile(r"\s*(?:\+|plus\b)\s*\d", re.IGNORECASE)
+_SUM_BEFORE = re.compile(r"\d[^\d,.;]{0,20}(?:\+|\bplus)\s*$", re.IGNORECASE)
 # Every pattern needs one of these words: texts without any are skipped cheaply.
 _HINT = re.compile(
     r"emp|staff|peop|poep|ppl|person|worker|fte|equivalent|member|colleague|heads|engineer|"
@@ -88,6 +90,9 @@ def _entity(match: re.Match[str], text: str, extractor: str) -> Entity | None:
     if not values or any(v is None or not float(v).is_integer() for v in values):
         return None
     if minus_before(text, match.start("num")):
+        return None
+    # A term of a sum ("40 devs + 5 admin so 45"): the reader of typed answers adds it up.
+    if _SUM_AFTER.match(text, match.end()) or _SUM_BEFORE.search(text, 0, match.start()):
         return None
     value = int(max(v for v in values if v is not None))
     if not 1 <= value <= MAX_HEADCOUNT:

@@ -81,6 +81,9 @@ def test_find_headcounts_reads_chat_nouns(text: str, value: int, raw: str) -> No
     assert (entity["value"], entity["raw"]) == (value, raw)
 
 
-@pytest.mark.parametrize("text", ["it took 2 full time months", "3 empties", "the 2 devices"])
+@pytest.mark.parametrize(
+    "text",
+    ["it took 2 full time months", "3 empties", "the 2 devices", "40 devs + 5 admin so 45"],
+)
 def test_find_headcounts_skips_lookalikes(text: str) -> None:
     assert find_headcounts(text) == []

@@ -55,6 +55,7 @@ def test_names_take_a_lower_case_legal_form(names: CompanyNames) -> None:
         ("UAB Šviesos Kirtis, Vilnius", "UAB Šviesos Kirtis"),
         ("Tartu Andmeteadus OÜ, data analytics", "Tartu Andmeteadus OÜ"),
         ("carried out by Oulu Test Lab in finland", "Oulu Test Lab"),
+        ("Can Östgöta Drönare AB get a voucher?", "Östgöta Drönare AB"),
     ],
 )
 def test_names_next_to_a_legal_form_are_found(names: CompanyNames, text: str, name: str) -> None:
