@@ -202,3 +202,29 @@ def switches_goal(message: dict[str, Any] | None, language: str = "en") -> bool:
     """Whether the message says the SME changes what it came for ("forget the voucher")."""
     text = _words(str((message or {}).get("text") or ""))
     return any(_has_phrase(text, phrase) for phrase in answer_words(language)["goal_switch"])
+
+
+def replaces_earlier(message: dict[str, Any] | None, language: str = "en") -> bool:
+    """Whether the message replaces what was said before ("make that Poland instead")."""
+    text = _words(str((message or {}).get("text") or ""))
+    return any(_has_phrase(text, phrase) for phrase in answer_words(language)["replace_cues"])
+
+
+def rejected_places(message: dict[str, Any] | None, language: str = "en") -> set[str]:
+    """The codes of places the message rules out ("Germany is too expensive, let's say
+    Poland"): those in a clause with a word from `rejected_place`."""
+    message = message or {}
+    text = str(message.get("text") or "")
+    cues = answer_words(language)["rejected_place"]
+    rejected: set[str] = set()
+    for start, end in clauses(text):
+        clause = _words(text[start:end])
+        if not any(_has_phrase(clause, cue) for cue in cues):
+            continue
+        for entity in message.get("entities") or []:
+            inside = start <= int(entity.get("start") or 0) < end
+            if inside and entity.get("entity") in ("country", "region"):
+                value = entity.get("value")
+                code = value.get("country") if isinstance(value, dict) else value
+                rejected.add(str(code))
+    return rejected

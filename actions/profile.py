@@ -17,6 +17,8 @@ from actions.answers import (
     means_none,
     name_answer,
     names_home,
+    rejected_places,
+    replaces_earlier,
     says_independent,
     sought_partner_type,
     stated_goal,
@@ -207,16 +209,33 @@ class ValidateProfileForm(FormValidationAction):
     def extract_target_countries(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Countries where partners are sought (the roles `target` and `partner`; in an answer
-        about partners, places without a role too), other than the home country."""
+        """Countries where partners are sought, other than the home country: places with the
+        roles `target`, `partner` or `provider`; and places without a role in an answer about
+        partners, or once the home country is known and the message does not name it as home.
+
+        Countries named later are added to the ones known, unless the message replaces them
+        ("make that Poland instead", "on second thought ...").
+        """
         message = tracker.latest_message
-        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS:
-            targets = fields.place_countries(message, (None, *fields.SOUGHT))
-        else:
-            _, targets = fields.own_and_target_countries(message)
+        language = _language(tracker)
         home = tracker.get_slot("country")
-        targets = [code for code in targets if code != home]
-        return {"target_countries": targets} if targets else {}
+        roles: tuple[str | None, ...] = fields.SOUGHT
+        if tracker.get_slot("requested_slot") in ABOUT_PARTNERS or (
+            home and not names_home(message, language)
+        ):
+            roles = (None, *fields.SOUGHT)
+        ruled_out = rejected_places(message, language)
+        targets = [
+            code
+            for code in fields.place_countries(message, roles)
+            if code != home and code not in ruled_out
+        ]
+        if not targets:
+            return {}
+        known = list(tracker.get_slot("target_countries") or [])
+        if known and not replaces_earlier(message, language):
+            targets = known + [code for code in targets if code not in known]
+        return {"target_countries": targets}
 
     def extract_partner_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -287,7 +306,10 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A name of 2 to 100 characters with at least one letter or digit."""
-        name = " ".join(value.split()).strip(" .,;:-") if isinstance(value, str) else ""
+        name = " ".join(value.split()).strip(" ,;:-") if isinstance(value, str) else ""
+        if name.endswith(".") and "." not in name[:-1]:  # a sentence's full stop, not "o.o."
+            name = name[:-1]
+        name = name.lstrip(".")
         if 2 <= len(name) <= 100 and any(ch.isalnum() for ch in name):
             return {"company_name": name}
         if not _fills_other_slots(tracker):  # a sentence of facts is not a wrong name
@@ -349,8 +371,11 @@ class ValidateProfileForm(FormValidationAction):
     def validate_employees(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A whole number of people between 1 and 1,000,000."""
-        count = parse_count(value)
+        """A whole number of people between 1 and 1,000,000; a total the SME states wins over
+        the parts it adds up ("40 devs + 5 admin so 45")."""
+        text = str(tracker.latest_message.get("text") or "")
+        totals = [r for r in nlu.find_numbers(text) if r.total and r.value.is_integer()]
+        count = int(totals[-1].value) if totals else parse_count(value)
         if count is None or not 1 <= count <= MAX_EMPLOYEES:
             dispatcher.utter_message(response="utter_invalid_employees")
             return {"employees": None}

@@ -202,22 +202,33 @@ def _amount_without_currency(text: str, slot: str, spans: list[tuple[int, int]])
 
 
 def _money_cue(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> str | None:
-    """The slot of the nearest cue that belongs to the amount at `span` (of all `spans`).
+    """The slot of the cue that belongs to the amount at `span` (of all `spans`).
 
-    A cue belongs to the amount of its own clause when the clause has one ("revenue 5,5 M,
-    total assets 3 M"), else to the nearest amount.
+    Cues and amounts are paired one to one, nearest first: a cue pairs with the amount of its
+    own clause when the clause has one ("revenue 5,5 M, total assets 3 M"), else with the
+    nearest amount within 40 characters; on a tie the amount after the cue wins ("turnover
+    2.3 M balance sheet 1.6 M").
     """
-    best: tuple[int, str] | None = None
+    pairs = []
     for slot, pattern in MONEY_CONTEXT.items():
         for cue in pattern.finditer(text):
             clause = _clause_around(text, cue.start())
             inside = [other for other in spans if clause[0] <= other[0] < clause[1]]
-            candidates = inside if len(inside) == 1 else spans
-            owner = min(candidates, key=lambda other: _gap(other, cue.start(), cue.end()))
-            gap = _gap(span, cue.start(), cue.end())
-            if owner == span and gap <= 40 and (best is None or gap < best[0]):
-                best = (gap, slot)
-    return best[1] if best else None
+            for other in inside if len(inside) == 1 else spans:
+                gap = _gap(other, cue.start(), cue.end())
+                if gap <= 40:
+                    after_cue = other[0] >= cue.end()
+                    pairs.append((gap, not after_cue, cue.start(), other, slot))
+    taken_cues: set[int] = set()
+    taken_amounts: set[tuple[int, int]] = set()
+    for _, _, cue_start, other, slot in sorted(pairs):
+        if cue_start in taken_cues or other in taken_amounts:
+            continue
+        if other == span:
+            return slot
+        taken_cues.add(cue_start)
+        taken_amounts.add(other)
+    return None
 
 
 _CLAUSE_END = re.compile(r";|[,.](?=\s|$)|\s[-–]\s")

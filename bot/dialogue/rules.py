@@ -49,17 +49,27 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
 
-    def predict(self, turns: list[Turn], skip_action: str | None = None) -> tuple[str, str] | None:
+    def predict(
+        self,
+        turns: list[Turn],
+        skip_action: str | None = None,
+        start: tuple[dict[str, Any], str | None] = ({}, None),
+    ) -> tuple[str, str] | None:
         """The next action and the rule that predicts it, or None.
 
         Args:
             turns: the conversation as intents and actions (`DialogueTracker.turns`).
             skip_action: an action that must not be predicted (a loop that just rejected).
+            start: slots and active loop before the first turn
+                (`DialogueTracker.state_before_turns`), for conditions of a rule that matches
+                from the first turn on.
 
         Returns:
-            `(action_name, rule_name)` for the most specific matching rule, else None.
+            `(action_name, rule_name)` for the most specific matching rule (the longest
+            match, then the most conditions, then the most state checks in its steps), else
+            None.
         """
-        best: tuple[int, int, str, str] | None = None
+        best: tuple[int, int, int, str, str] | None = None
         for rule in self.rules:
             for end in range(len(rule.steps) + 1):
                 if end < len(rule.steps) and rule.steps[end].kind != "action":
@@ -72,15 +82,24 @@ class RuleSet:
                     action = rule.steps[end].name
                 if end == 0 or action == skip_action:
                     continue
-                if not _matches(rule, rule.steps[:end], turns):
+                if not _matches(rule, rule.steps[:end], turns, start):
                     continue
-                specificity = (end, len(rule.condition_slots) + (rule.condition_loop is not UNSET))
-                if best is None or specificity > best[:2]:
-                    best = (specificity[0], specificity[1], action, rule.name)
-        return (best[2], best[3]) if best else None
+                conditions = len(rule.condition_slots) + (rule.condition_loop is not UNSET)
+                states = sum(
+                    len(step.slots) + (step.active_loop is not UNSET) for step in rule.steps[:end]
+                )
+                specificity = (end, conditions, states)
+                if best is None or specificity > best[:3]:
+                    best = (end, conditions, states, action, rule.name)
+        return (best[3], best[4]) if best else None
 
 
-def _matches(rule: Rule, prefix: tuple[RuleStep, ...], turns: list[Turn]) -> bool:
+def _matches(
+    rule: Rule,
+    prefix: tuple[RuleStep, ...],
+    turns: list[Turn],
+    start_state: tuple[dict[str, Any], str | None] = ({}, None),
+) -> bool:
     if len(prefix) > len(turns):
         return False
     start = len(turns) - len(prefix)
@@ -94,8 +113,7 @@ def _matches(rule: Rule, prefix: tuple[RuleStep, ...], turns: list[Turn]) -> boo
         if not _state_matches(step.active_loop, step.slots, turn.slots, turn.active_loop):
             return False
     before = turns[start - 1] if start > 0 else None
-    slots = before.slots if before else {}
-    loop = before.active_loop if before else None
+    slots, loop = (before.slots, before.active_loop) if before else start_state
     return _state_matches(rule.condition_loop, rule.condition_slots, slots, loop)
 
 

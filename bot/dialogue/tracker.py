@@ -189,6 +189,25 @@ class DialogueTracker:
                 return str(event["event"])
         return None
 
+    def state_before_turns(self) -> tuple[dict[str, Any], str | None]:
+        """Slots and active loop before the first turn of the applied events.
+
+        After a session start the slots carried over are set before any turn, so a rule whose
+        condition needs them ("the profile is paused") can still match the session's first
+        message.
+        """
+        slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
+        loop: str | None = None
+        for event in self.applied_events():
+            kind = event["event"]
+            if kind == "user" or (kind == "action" and event["name"] != ACTION_LISTEN):
+                break
+            if kind == "slot":
+                slots[event["name"]] = event.get("value")
+            elif kind == "active_loop":
+                loop = event.get("name")
+        return slots, loop
+
     def turns(self) -> list[Turn]:
         """The applied events as a sequence of intents and actions, with state after each."""
         turns: list[Turn] = []

@@ -100,7 +100,7 @@ async def test_introduction_asks_the_contact_and_says_what_is_shared(
     answer = _texts(await _say(agent, "what exactly do you send them?", "i1"))
     assert "Company: Baltic Fish Tech Oy" in answer and "Country: Finland" in answer
     assert "Nothing else" in answer
-    assert answer.endswith("Please give the contact person's name.")  # the form goes on
+    assert answer.endswith('for example "Aino Virtanen, aino@company.fi".')  # the form goes on
     assert (await _slots(agent, "i1"))["contact_name"] is None  # the question was not a name
     await _say(agent, "Aino Virtanen", "i1")
     retry = _texts(await _say(agent, "aino at balticfish dot fi", "i1"))
