@@ -116,25 +116,35 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .:\"'`")
 
 
-def sought_partner_type(message: dict[str, Any] | None, language: str = "en") -> Any:
+def sought_partner_type(
+    message: dict[str, Any] | None, language: str = "en", *, about_partners: bool = False
+) -> Any:
     """The value of the first `partner_type` entity that names a partner the SME seeks.
 
-    The NLU gives the role `partner` (or `target`, `provider`) where its cues say so; a
-    partner type without a role is sought too ("work with a university"), unless words like
-    "we are" right before it describe the company itself ("we are an SME").
+    The NLU gives the role `partner` (or `target`, `provider`) where its cues say so. A
+    partner type without a role counts only in an answer about partners, or beside other
+    sought places or partners ("a university or a test lab in Finland"), and never right
+    after words like "we are" that describe the company itself ("we are an SME"): "can a
+    medtech startup get a voucher" names the company, not a partner.
     """
     message = message or {}
+    sought_roles = ("partner", "target", "provider")
+    about_partners = about_partners or any(
+        e.get("role") in sought_roles for e in message.get("entities") or []
+    )
     text = str(message.get("text") or "").casefold()
     cues = answer_words(language)["self_description"]
     for entity in sorted(message.get("entities") or [], key=lambda e: e.get("start") or 0):
         if entity.get("entity") != "partner_type":
             continue
         if entity.get("role") is None:
+            if not about_partners:
+                continue
             before = text[: int(entity.get("start") or 0)].strip()
             bare = re.sub(r"\b(a|an|the)$", "", before).strip()
             if any(b.endswith(cue) for cue in cues for b in (before, bare)):
                 continue
-        elif entity.get("role") not in ("partner", "target", "provider"):
+        elif entity.get("role") not in sought_roles:
             continue
         return entity.get("value")
     return None

@@ -27,6 +27,7 @@ from actions.answers import (
 from actions.countries import find_country
 from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_labels import partner_type_key
+from actions.voucher_answers import voucher_facts
 
 MAX_EMPLOYEES = 1_000_000
 MAX_AMOUNT_EUR = 1e12
@@ -112,7 +113,7 @@ class ValidateProfileForm(FormValidationAction):
         skip = self._skip(dispatcher, tracker)
         if skip:
             tracker.add_slots(skip)
-            if skip[0]["name"] != "skipped_fields":  # a required question: asked again
+            if skip[0]["name"] != "skipped_fields" and skip[0]["value"] is None:  # asked again
                 next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
                 return skip + ([next_slot] if next_slot else [])
             return skip + await self._validate(dispatcher, tracker, domain, before)
@@ -122,6 +123,12 @@ class ValidateProfileForm(FormValidationAction):
         )
         if says_independent(tracker.latest_message, _language(tracker)):
             facts = {"ownership_links": "none"}
+        # After a verdict, facts about the voucher service that are not known yet are kept
+        # too, and the check runs again (data/rules.yml).
+        if tracker.get_slot("profile_saved"):
+            for name, value in voucher_facts(tracker.latest_message, _language(tracker)).items():
+                if tracker.get_slot(name) is None:
+                    facts[name] = value
         facts.update(self._typed_answer(tracker))
         pre = [SlotSet(name, value) for name, value in facts.items()]
         tracker.add_slots(pre)
@@ -165,6 +172,9 @@ class ValidateProfileForm(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent != "skip" or not requested or tracker.latest_action_name != "action_listen":
             return []
+        text = str(tracker.latest_message.get("text") or "")
+        if requested.endswith("_eur") and means_none(text, _language(tracker)):
+            return [SlotSet(requested, 0.0)]  # "none that I know of" to an amount is 0
         if requested in OPTIONAL:
             return [
                 SlotSet(
@@ -240,9 +250,10 @@ class ValidateProfileForm(FormValidationAction):
     def extract_partner_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The kind of partner sought: a partner type with the role `partner`, `target` or
-        `provider`, or one without a role unless the SME describes itself with it."""
-        kind = sought_partner_type(tracker.latest_message, _language(tracker))
+        """The kind of partner sought (`sought_partner_type`): a partner type with the role
+        `partner`, `target` or `provider`, or without a role in an answer about partners."""
+        about = tracker.get_slot("requested_slot") in ABOUT_PARTNERS
+        kind = sought_partner_type(tracker.latest_message, _language(tracker), about_partners=about)
         return {"partner_type": kind} if kind else {}
 
     def extract_need_description(
@@ -363,7 +374,8 @@ class ValidateProfileForm(FormValidationAction):
                 "s3_field": _text(value.get("s3_field")),
             }
         label = " ".join(value.split()) if isinstance(value, str) else ""
-        if 2 <= len(label) <= 100 and sum(ch.isalpha() for ch in label) >= 3:
+        figures = _has_entity(tracker, ("money", "headcount", "year", "duration"))
+        if 2 <= len(label) <= 100 and sum(ch.isalpha() for ch in label) >= 3 and not figures:
             return {"sector": label}
         dispatcher.utter_message(response="utter_invalid_sector")
         return {"sector": None}

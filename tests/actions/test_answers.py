@@ -95,7 +95,15 @@ def test_sought_partner_type_tells_the_partner_from_the_company(
     text: str, part: str, role: str | None, sought: bool
 ) -> None:
     message = _message(text, _entity(text, part, "partner_type", part.lower(), role))
-    assert (sought_partner_type(message) is not None) is sought
+    found = sought_partner_type(message, about_partners=True)
+    assert (found is not None) is sought
+
+
+def test_a_partner_type_without_a_role_names_the_company_outside_answers_about_partners() -> None:
+    text = "can a medtech startup get an innovation voucher"
+    message = _message(text, _entity(text, "startup", "partner_type", "sme", None))
+    assert sought_partner_type(message) is None
+    assert sought_partner_type(message, about_partners=True) == "sme"
 
 
 @pytest.mark.parametrize(
