@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from dialogue_helpers import slots_of
+
 from bot.dialogue.agent import Agent
 from bot.dialogue.messages import UserMessage
 
@@ -20,10 +24,8 @@ async def _say(agent: Agent, text: str, sender: str = "f1") -> list[str]:
     ]
 
 
-async def _slots(agent: Agent, sender: str = "f1") -> dict:  # type: ignore[type-arg]
-    state = await agent.tracker_state(sender)
-    assert state is not None
-    return state["slots"]
+async def _slots(agent: Agent, sender: str = "f1") -> dict[str, Any]:
+    return await slots_of(agent, sender)
 
 
 async def test_a_question_asked_three_times_offers_a_way_out(agent: Agent) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from dialogue_helpers import slots_of
 from sqlmodel import select
 
 from bot.dialogue.agent import Agent
@@ -22,10 +24,8 @@ async def _say(agent: Agent, text: str, sender: str = "p1") -> list[str]:
     return [r.text or "" for r in replies]
 
 
-async def _slots(agent: Agent, sender: str = "p1") -> dict:  # type: ignore[type-arg]
-    state = await agent.tracker_state(sender)
-    assert state is not None
-    return state["slots"]
+async def _slots(agent: Agent, sender: str = "p1") -> dict[str, Any]:
+    return await slots_of(agent, sender)
 
 
 async def test_one_sentence_fills_every_slot_it_mentions(agent: Agent) -> None:
