@@ -238,3 +238,18 @@ def rejected_places(message: dict[str, Any] | None, language: str = "en") -> set
                 code = value.get("country") if isinstance(value, dict) else value
                 rejected.add(str(code))
     return rejected
+
+
+def renames_company(message: dict[str, Any] | None, language: str = "en") -> bool:
+    """Whether the message gives the company's name as such ("our company is called X", "we
+    are X"), so that a name the NLU found may replace one already known."""
+    message = message or {}
+    text = str(message.get("text") or "").casefold()
+    intros = answer_words(language)["name_intros"]
+    for entity in message.get("entities") or []:
+        if entity.get("entity") != "company_name" or entity.get("role"):
+            continue
+        before = text[: int(entity.get("start") or 0)].strip()
+        if any(before.endswith(intro) for intro in intros):
+            return True
+    return False

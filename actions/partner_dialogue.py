@@ -64,6 +64,18 @@ class ValidateIntroductionForm(FormValidationAction):
             position = len(tracker.get_slot("partner_suggestions") or []) or None
         return {"selected_partner": str(position)} if position else {}
 
+    def validate_selected_partner(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A position in the list just shown (or a reference from it), checked at once so that
+        no contact is asked for an introduction to nobody."""
+        shown = [str(ref) for ref in tracker.get_slot("partner_suggestions") or []]
+        text = str(value or "").strip().removesuffix(".0")
+        if (text.isdigit() and 1 <= int(text) <= len(shown)) or text in shown:
+            return {"selected_partner": text}
+        dispatcher.utter_message(response="utter_ask_selected_partner")
+        return {"selected_partner": None}
+
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

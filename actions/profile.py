@@ -18,6 +18,7 @@ from actions.answers import (
     name_answer,
     names_home,
     rejected_places,
+    renames_company,
     replaces_earlier,
     says_independent,
     sought_partner_type,
@@ -230,8 +231,11 @@ class ValidateProfileForm(FormValidationAction):
         language = _language(tracker)
         home = tracker.get_slot("country")
         roles: tuple[str | None, ...] = fields.SOUGHT
+        about_other = tracker.get_slot("requested_slot") in ABOUT_OTHER_ENTERPRISE or any(
+            e.get("role") in fields.OTHER_ORGANISATIONS for e in message.get("entities") or []
+        )  # "a norwegian group owns 40 % of us": the owner's place, not a target
         if tracker.get_slot("requested_slot") in ABOUT_PARTNERS or (
-            home and not names_home(message, language)
+            home and not about_other and not names_home(message, language)
         ):
             roles = (None, *fields.SOUGHT)
         ruled_out = rejected_places(message, language)
@@ -594,10 +598,15 @@ def _drop_non_answers(tracker: Tracker, before: dict[str, Any]) -> None:
       is no answer when the message gave other facts ("turnover is 2 M" asked for the
       country): those are kept and the question is asked again, with no error message.
     - Words in a free-text answer (a description) do not overwrite facts already known.
+    - A known company name changes only when the message gives it as the company's name.
     """
     requested = str(before.get("requested_slot"))
     if requested in ABOUT_OTHER_ENTERPRISE:
         _drop_candidates(tracker, OWN_FACTS)
+    # A name found in passing (a person, a partner) does not rename the company.
+    renamed = renames_company(tracker.latest_message, _language(tracker))
+    if before.get("company_name") and requested != "company_name" and not renamed:
+        _drop_candidates(tracker, ("company_name",))
     start = _candidates_start(tracker.events)
     candidates = _slot_values(tracker.events[start:])
     others = {

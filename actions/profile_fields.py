@@ -29,6 +29,8 @@ MONEY_CONTEXT = {
     "annual_turnover_eur": re.compile(r"turnover|revenue|sales|liikevaihto|omsättning|omsætning"),
     "balance_sheet_eur": re.compile(r"balance[- ]?sheet|total assets|taseen|balansomslutning"),
     "de_minimis_received_eur": re.compile(r"de ?minimis|state aid|public aid|aid received"),
+    # Not a profile slot: an amount that is what a service would cost is none of the above.
+    "eligible_cost_eur": re.compile(r"\bcosts?\b|\bprice\b|\bquote\b|\bfor (?:testing|a test)"),
 }
 
 
@@ -181,8 +183,8 @@ def money_for(
     for entity, span in zip(amounts, spans, strict=True):
         if _money_cue(text, span, spans) == slot:
             return amount_eur(entity.get("value"))
-    if requested_slot == slot and len(amounts) == 1:
-        return amount_eur(amounts[0].get("value"))
+    if requested_slot == slot and len(amounts) == 1 and _money_cue(text, spans[0], spans) is None:
+        return amount_eur(amounts[0].get("value"))  # the answer to the question, with no cue
     return _amount_without_currency(text, slot, spans)
 
 

@@ -56,6 +56,16 @@ _TOTAL_BEFORE = re.compile(
 _TOTAL_AFTER = re.compile(rf"(?:\s+[^\W\d_]+)?\s+{any_of(TOTAL_AFTER)}", re.IGNORECASE)
 
 
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+# "one" as a pronoun after an ordinal or a determiner: "the 2nd one", "the last one".
+_PRONOUN_ONE = re.compile(
+    r"(?:\b(?:the|this|that|which|any|each|last|next|other|another|"
+    + "|".join(sorted({w for ws in ORDINAL_WORDS.values() for w in ws}, key=len, reverse=True))
+    + r")|\d(?:st|nd|rd|th))\s+one$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """One number found in a text, with what its surroundings say about it.
@@ -94,6 +104,10 @@ def find_numbers(text: str, *, scales: bool = True) -> list[Reading]:
     """
     readings = []
     for match in _READING.finditer(text):
+        if _ORDINAL_SUFFIX.match(text, match.end()) or _PRONOUN_ONE.search(
+            text[: match.end()]
+        ):
+            continue  # "the 2nd one", "this one" name a position (parse_position), no quantity
         reading = _reading(match, text, scales=scales)
         if reading is not None:
             readings.append(reading)
