@@ -129,8 +129,10 @@ def sought_partner_type(
     """
     message = message or {}
     sought_roles = ("partner", "target", "provider")
-    about_partners = about_partners or any(
-        e.get("role") in sought_roles for e in message.get("entities") or []
+    about_partners = (
+        about_partners
+        or str(message.get("text") or "").startswith("/")  # a button says what it means
+        or any(e.get("role") in sought_roles for e in message.get("entities") or [])
     )
     text = str(message.get("text") or "").casefold()
     cues = answer_words(language)["self_description"]
