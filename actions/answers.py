@@ -197,14 +197,14 @@ def _has_phrase(text: str, phrase: str) -> bool:
 def stated_goal(message: dict[str, Any] | None, language: str = "en") -> str | None:
     """The goal a message names in passing ("..., 12 people, we want a voucher"), if any."""
     text = _words(str((message or {}).get("text") or ""))
-    goals = yaml_goals(language)
+    goals = _goals(language)
     for goal, phrases in goals.items():
         if any(_has_phrase(text, phrase) for phrase in phrases):
             return goal
     return None
 
 
-def yaml_goals(language: str) -> dict[str, list[str]]:
+def _goals(language: str) -> dict[str, list[str]]:
     """The goal words of a language."""
     data = answer_words_raw(language).get("goals") or {}
     return {str(goal): [str(p) for p in phrases] for goal, phrases in data.items()}

@@ -205,7 +205,7 @@ class ValidateProfileForm(FormValidationAction):
         named_home = fields.named_countries(message) and names_home(message, _language(tracker))
         if tracker.get_slot("country") and requested != "country" and not named_home:
             return {}
-        own, _ = fields.own_and_target_countries(message)
+        own = next(iter(fields.place_countries(message)), None)
         return {"country": own} if own else {}
 
     def extract_region(

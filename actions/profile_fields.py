@@ -144,14 +144,6 @@ def place_countries(
     return codes
 
 
-def own_and_target_countries(message: dict[str, Any] | None) -> tuple[str | None, list[str]]:
-    """The SME's own country (a place without a role) and the countries where it seeks
-    partners (places with the role `target` or `partner`)."""
-    own = next(iter(place_countries(message)), None)
-    targets = place_countries(message, SOUGHT)
-    return own, [c for c in targets if c != own]
-
-
 def own_region(message: dict[str, Any] | None) -> str | None:
     """The first region named without a role: where the SME itself is."""
     for entity in entities_of(message, "region"):

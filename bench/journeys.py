@@ -22,13 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # The repository first (bench/nlu.py must not stand for the nlu package), then the player.
 sys.path[0:1] = [str(ROOT), str(ROOT / "tests" / "conversations")]
 
-from conversation_player import Player, load_conversations  # noqa: E402
-from test_conversations import DEFAULT_AT_MOST, FULL_JOURNEY, NAMES, PROFILE_SLOTS  # noqa: E402
-
-from actions.matching import seed_demo_directory  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.main import build_agent  # noqa: E402
-from bot.storage import make_engine  # noqa: E402
+from conversation_player import load_conversations  # noqa: E402
+from test_conversations import FULL_JOURNEY, NAMES  # noqa: E402
+from test_conversations import _play as play  # noqa: E402  (the suite's own way to play)
 
 
 async def _play_all(models: Path) -> None:
@@ -37,20 +33,7 @@ async def _play_all(models: Path) -> None:
     most_summaries = 0
     with tempfile.TemporaryDirectory() as tmp:
         for conversation in conversations:
-            url = f"sqlite:///{Path(tmp) / conversation.name}.db"
-            settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, DATABASE_URL=url, MODELS_DIR=models, ENVIRONMENT="test"
-            )
-            agent = build_agent(settings)
-            engine = make_engine(url)
-            seed_demo_directory(engine)
-            engine.dispose()
-            try:
-                player = Player(agent, url, names=NAMES, profile_slots=PROFILE_SLOTS,
-                                default_at_most=DEFAULT_AT_MOST)  # fmt: skip
-                played = await player.play(conversation)
-            finally:
-                await agent.close()
+            played = await play(conversation, models, Path(tmp))
             most_summaries = max(most_summaries, played.said(NAMES["profile_summary"]))
             if conversation.journey == FULL_JOURNEY:
                 turns[conversation.name] = played.user_turns_until(NAMES["introduction_requested"])
