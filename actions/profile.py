@@ -137,7 +137,9 @@ class ValidateProfileForm(FormValidationAction):
         no_name = requested == "company_name" and "company_name" not in facts
         if no_name and tracker.get_slot("company_name") == text:  # the whole text is no name
             _drop_candidates(tracker, ("company_name",))
-        return pre + await self._validate(dispatcher, tracker, domain, before)
+        validated = await self._validate(dispatcher, tracker, domain, before)
+        kept = [e for e in pre if tracker.slots.get(e["name"]) == e["value"]]  # not dropped
+        return kept + validated
 
     async def _validate(
         self,
