@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.config import get_settings
+from nlu.entities.text import fold
 
 MAX_NAME_WORDS = 8
 # Entities that are facts, not names: a clause holding one is not the company's name.
@@ -23,7 +24,9 @@ FACT_ENTITIES = frozenset(
 )
 # A name that is only a sector or a partner type ("food tech", "a university") is no name.
 KIND_ENTITIES = frozenset({"sector", "partner_type"})
-_CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.(?:\s|$)|\s[-–—]\s|\s\+\s")
+# Where a clause ends: a comma (not a decimal comma, "5,5 M"), semicolon, "!", "?", a line
+# break, a full stop before a space or the end, a dash or a plus sign between spaces.
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;!?\n]|\.(?:\s|$)|\s[-–—]\s|\s\+\s")
 
 
 @lru_cache(maxsize=8)
@@ -187,11 +190,17 @@ def means_none(text: str, language: str = "en", kind: str = "none_amount") -> bo
 
 
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"[\w'-]+", text.casefold()))
+    return " ".join(re.findall(r"[\w'-]+", fold(text)))
+
+
+def phrase_at(text: str, phrase: str) -> int | None:
+    """Where `phrase` stands in `text` as whole words (`text` folded), or None."""
+    match = re.search(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])", text)
+    return match.start() if match else None
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])", text) is not None
+    return phrase_at(text, phrase) is not None
 
 
 def stated_goal(message: dict[str, Any] | None, language: str = "en") -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 import nlu
+from actions.answers import clauses
 from actions.countries import find_country
 from bot.config import get_settings
 from nlu import parse_amount, parse_number
@@ -163,19 +164,17 @@ def code_of(value: Any) -> str | None:
 def money_for(
     message: dict[str, Any] | None, slot: str, requested_slot: str | None
 ) -> float | None:
-    """The amount in EUR meant for `slot`: named by the words nearest to it, or asked for.
-
-    Each cue ("turnover", "balance sheet", "de minimis") belongs to the amount nearest to it,
-    before or after it, within 40 characters, so "turnover 1.8 M, balance sheet 1 M" and
-    "EUR 9 M revenue, EUR 6 M balance sheet" give each slot its own amount.
-    """
+    """The amount in EUR meant for `slot`: the amount its cue words name ("turnover",
+    "balance sheet", "de minimis"; see `_money_cues`), or the one amount of an answer to the
+    question about it, or a scaled number without a currency next to its cue."""
     text = ((message or {}).get("text") or "").lower()
     amounts = entities_of(message, "money")
     spans = [(int(e.get("start") or 0), int(e.get("end") or 0)) for e in amounts]
+    cues = _money_cues(text, spans)
     for entity, span in zip(amounts, spans, strict=True):
-        if _money_cue(text, span, spans) == slot:
+        if cues.get(span) == slot:
             return amount_eur(entity.get("value"))
-    if requested_slot == slot and len(amounts) == 1 and _money_cue(text, spans[0], spans) is None:
+    if requested_slot == slot and len(amounts) == 1 and spans[0] not in cues:
         return amount_eur(amounts[0].get("value"))  # the answer to the question, with no cue
     return _amount_without_currency(text, slot, spans)
 
@@ -195,8 +194,8 @@ def _amount_without_currency(text: str, slot: str, spans: list[tuple[int, int]])
     return None
 
 
-def _money_cue(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -> str | None:
-    """The slot of the cue that belongs to the amount at `span` (of all `spans`).
+def _money_cues(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The slot each amount's cue names, by the amount's span.
 
     Cues and amounts are paired one to one, nearest first: a cue pairs with the amount of its
     own clause when the clause has one ("revenue 5,5 M, total assets 3 M"), else with the
@@ -214,30 +213,20 @@ def _money_cue(text: str, span: tuple[int, int], spans: list[tuple[int, int]]) -
                     after_cue = other[0] >= cue.end()
                     pairs.append((gap, not after_cue, cue.start(), other, slot))
     taken_cues: set[int] = set()
-    taken_amounts: set[tuple[int, int]] = set()
+    paired: dict[tuple[int, int], str] = {}
     for _, _, cue_start, other, slot in sorted(pairs):
-        if cue_start in taken_cues or other in taken_amounts:
-            continue
-        if other == span:
-            return slot
-        taken_cues.add(cue_start)
-        taken_amounts.add(other)
-    return None
-
-
-_CLAUSE_END = re.compile(r";|[,.](?=\s|$)|\s[-–]\s")
+        if cue_start not in taken_cues and other not in paired:
+            taken_cues.add(cue_start)
+            paired[other] = slot
+    return paired
 
 
 def _clause_around(text: str, position: int) -> tuple[int, int]:
-    """The clause of `text` around `position` (a decimal comma does not end a clause)."""
-    start, end = 0, len(text)
-    for match in _CLAUSE_END.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
-            break
-    return start, end
+    """The clause (`answers.clauses`) of `text` around `position`."""
+    return next(
+        ((start, end) for start, end in clauses(text) if start <= position < end),
+        (position, position),
+    )
 
 
 def _gap(span: tuple[int, int], cue_start: int, cue_end: int) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from actions import profile_fields as fields
-from actions.answers import clauses
+from actions.answers import clauses, phrase_at
 from bot.config import get_settings
 from nlu.entities.text import fold
 
@@ -97,7 +97,7 @@ def voucher_facts(message: dict[str, Any] | None, language: str = "en") -> dict[
 
 def _named_choice(text: str, entity: str, language: str) -> str | None:
     for phrase, value in _choice_words(language)[entity]:
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+        if phrase_at(text, phrase) is not None:
             return value
     return None
 
@@ -124,10 +124,11 @@ def _yes_no_facts(text: str, language: str) -> dict[str, Any]:
 
 
 def _find(clause: str, phrases: list[str]) -> int | None:
+    """Where the longest of `phrases` that the clause holds begins."""
     for phrase in sorted(phrases, key=len, reverse=True):
-        match = re.search(rf"(?<!\w){re.escape(fold(phrase))}(?!\w)", clause)
-        if match:
-            return match.start()
+        position = phrase_at(clause, phrase)
+        if position is not None:
+            return position
     return None
 
 

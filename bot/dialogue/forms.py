@@ -109,8 +109,8 @@ async def _ask_or_finish(
         return
     if not chosen:
         outcome.events.append(slot_event(REQUESTED_SLOT, next_slot))
-    state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
-    stuck = times_asked_in_a_row(state, next_slot) > MAX_ASKS_IN_A_ROW
+    asked = times_asked_in_a_row(tracker.events + outcome.events, next_slot, form.required_slots)
+    stuck = asked > MAX_ASKS_IN_A_ROW
     await _ask(form, next_slot, tracker, outcome, call_custom, has_custom)
     if stuck and STUCK_RESPONSE in tracker.domain.responses:
         outcome.messages.append({"response": STUCK_RESPONSE})
@@ -162,16 +162,16 @@ def _interrupts(tracker: DialogueTracker, form: Form) -> bool:
     return "?" in text or not message.get("entities") or confidence >= SURE_INTERRUPTION
 
 
-def times_asked_in_a_row(tracker: DialogueTracker, slot: str) -> int:
-    """How often the form has asked for `slot` since it last made progress.
+def times_asked_in_a_row(
+    events: list[dict[str, Any]], slot: str, required: tuple[str, ...]
+) -> int:
+    """How often a form has asked for `slot` since it last made progress.
 
-    Counts the `requested_slot` events for `slot`, walking back until the form asked for
-    another slot, filled a slot of its own, or was (de)activated.
+    Counts the `requested_slot` events for `slot`, walking back through `events` until the
+    form asked for another slot, filled one of its `required` slots, or was (de)activated.
     """
-    form = tracker.domain.forms.get(tracker.active_loop or "")
-    required = set(form.required_slots) if form else set()
     count = 0
-    for event in reversed(tracker.events):
+    for event in reversed(events):
         kind = event.get("event")
         if kind == "active_loop":
             break

@@ -43,7 +43,7 @@ class Policy:
             return self._from_rules(tracker, turns) or Prediction(DEFAULT_FALLBACK, "no_rule")
         if kind == "action_execution_rejected":
             match = self._rules.predict(
-                turns, skip_action=loop, start=tracker.state_before_turns()
+                turns, skip_action=loop, start=tracker.state_before_turns
             )
             if match and match[0] != ACTION_LISTEN:
                 return Prediction(match[0], f"rule:{match[1]}")
@@ -55,5 +55,5 @@ class Policy:
         return predicted or Prediction(ACTION_LISTEN, "default")
 
     def _from_rules(self, tracker: DialogueTracker, turns: list[Turn]) -> Prediction | None:
-        match = self._rules.predict(turns, start=tracker.state_before_turns())
+        match = self._rules.predict(turns, start=tracker.state_before_turns)
         return Prediction(match[0], f"rule:{match[1]}") if match else None

@@ -8,7 +8,9 @@ RulePolicy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from bot.dialogue.tracker import ACTION_LISTEN, Turn
 from bot.dialogue.yaml_files import read_yaml
 
 UNSET = object()
+# Slots and active loop before a conversation's first turn, computed when a rule needs them.
+StartState = Callable[[], tuple[dict[str, Any], str | None]]
 
 
 @dataclass(frozen=True)
@@ -53,22 +57,23 @@ class RuleSet:
         self,
         turns: list[Turn],
         skip_action: str | None = None,
-        start: tuple[dict[str, Any], str | None] = ({}, None),
+        start: StartState = lambda: ({}, None),
     ) -> tuple[str, str] | None:
         """The next action and the rule that predicts it, or None.
 
         Args:
             turns: the conversation as intents and actions (`DialogueTracker.turns`).
             skip_action: an action that must not be predicted (a loop that just rejected).
-            start: slots and active loop before the first turn
-                (`DialogueTracker.state_before_turns`), for conditions of a rule that matches
-                from the first turn on.
+            start: gives the slots and active loop before the first turn
+                (`DialogueTracker.state_before_turns`), for the conditions of a rule that
+                matches from the first turn on; called only then, as it reads the whole log.
 
         Returns:
             `(action_name, rule_name)` for the most specific matching rule (the longest
             match, then the most conditions, then the most state checks in its steps), else
             None.
         """
+        start = cache(start)  # read the log at most once per prediction
         best: tuple[int, int, int, str, str] | None = None
         for rule in self.rules:
             for end in range(len(rule.steps) + 1):
@@ -98,7 +103,7 @@ def _matches(
     rule: Rule,
     prefix: tuple[RuleStep, ...],
     turns: list[Turn],
-    start_state: tuple[dict[str, Any], str | None] = ({}, None),
+    start_state: StartState = lambda: ({}, None),
 ) -> bool:
     if len(prefix) > len(turns):
         return False
@@ -113,7 +118,9 @@ def _matches(
         if not _state_matches(step.active_loop, step.slots, turn.slots, turn.active_loop):
             return False
     before = turns[start - 1] if start > 0 else None
-    slots, loop = (before.slots, before.active_loop) if before else start_state
+    if before is None and rule.condition_loop is UNSET and not rule.condition_slots:
+        return True
+    slots, loop = (before.slots, before.active_loop) if before else start_state()
     return _state_matches(rule.condition_loop, rule.condition_slots, slots, loop)
 
 
