@@ -100,7 +100,7 @@ def _name_in_clause(
         if first in words["not_a_name_start"]:
             return None
     name = _clean(clause)
-    if not name or name.casefold() in words["not_a_name"]:
+    if not name or is_no_answer(name):
         return None
     if len(name.split()) > MAX_NAME_WORDS or name.split()[0].casefold() in ("a", "an"):
         return None
@@ -180,6 +180,11 @@ def says_independent(message: dict[str, Any] | None, language: str = "en") -> bo
     owners besides us founders", "the two founders own all of it")."""
     text = _words(str((message or {}).get("text") or ""))
     return any(_has_phrase(text, phrase) for phrase in answer_words(language)["independent"])
+
+
+def is_no_answer(text: str, language: str = "en") -> bool:
+    """Whether a whole answer says nothing ("dunno", "hmm", "not sure")."""
+    return _words(text) in {_words(p) for p in answer_words(language)["not_a_name"]}
 
 
 def means_none(text: str, language: str = "en", kind: str = "none_amount") -> bool:

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 import nlu
 from actions import profile_fields as fields
 from actions.answers import (
+    is_no_answer,
     means_none,
     name_answer,
     names_home,
@@ -84,7 +85,8 @@ class ValidateProfileForm(FormValidationAction):
         """Ask ownership details only for partner or linked firms; never ask skipped fields.
 
         When the SME's latest message was about its owner, subsidiary or investor, the
-        questions about that enterprise come next, while the SME is on that topic.
+        questions about that enterprise come next, while the SME is on that topic. A question
+        still unanswered (after "why do you ask?") is asked again before any other.
         """
         skipped = set(tracker.get_slot("skipped_fields") or [])
         linked = tracker.get_slot("ownership_links") in ("partner", "linked")
@@ -94,8 +96,11 @@ class ValidateProfileForm(FormValidationAction):
             if slot not in skipped and (linked or slot not in LINKED_DETAILS)
         ]
         entities = (tracker.latest_message or {}).get("entities") or []
+        requested = tracker.get_slot("requested_slot")
         if any(e.get("role") in fields.OTHER_ORGANISATIONS for e in entities):
             slots.sort(key=lambda slot: slot not in LINKED_DETAILS)
+        elif requested in slots and tracker.get_slot(requested) is None:
+            slots.sort(key=lambda slot: slot != requested)  # after a question: the same again
         return slots
 
     async def run(
@@ -381,7 +386,8 @@ class ValidateProfileForm(FormValidationAction):
             }
         label = " ".join(value.split()) if isinstance(value, str) else ""
         figures = _has_entity(tracker, ("money", "headcount", "year", "duration"))
-        if 2 <= len(label) <= 100 and sum(ch.isalpha() for ch in label) >= 3 and not figures:
+        words = sum(ch.isalpha() for ch in label) >= 3 and not is_no_answer(label)
+        if 2 <= len(label) <= 100 and words and not figures:
             return {"sector": label}
         dispatcher.utter_message(response="utter_invalid_sector")
         return {"sector": None}
