@@ -132,12 +132,12 @@ def test_select_candidates_is_bounded_by_a_sql_limit(engine: Engine) -> None:
 
 
 def test_import_and_export_round_trip(engine: Engine) -> None:
-    assert seed_demo_directory(engine) == (320, 0)
-    assert seed_demo_directory(engine) == (0, 320)  # idempotent
+    assert seed_demo_directory(engine) == (384, 0)
+    assert seed_demo_directory(engine) == (0, 384)  # idempotent
     out = io.StringIO()
     with session(engine) as db:
-        assert export_csv(session=db, stream=out) == 320
-        assert count_organisations(session=db, is_demo=True) == 320
+        assert export_csv(session=db, stream=out) == 384
+        assert count_organisations(session=db, is_demo=True) == 384
     assert out.getvalue() == DEMO_CSV.read_text(encoding="utf-8")
 
 
