@@ -1,8 +1,11 @@
-"""Partner matching: quality on the labelled profiles, and query time at scale.
+"""Partner matching: quality on labelled needs and profiles, and query time at scale.
 
-Quality: every profile of data/partners/labelled_profiles.yml is matched against the demo
-directory (a fresh SQLite file); prints precision@5 (hits over min(5, |relevant|)) and
-nDCG@5 with binary relevance.
+Quality: the needs of data/partners/needs_eval.yml (SME phrasing, graded relevance) and the
+older profiles of data/partners/labelled_profiles.yml (binary relevance) are matched against
+the demo directory (a fresh SQLite file). For the needs it prints nDCG@5 (graded gains) and
+precision@3 (relevant hits over min(3, |relevant|)); for the needs the directory cannot
+serve, how often the answer says there is no good match. For the profiles it prints
+precision@5 and nDCG@5 as before.
 
 Scale: for each size and database, a child process fills a fresh database with generated
 partners (executemany on SQLite, COPY on PostgreSQL), then another child runs top-5 queries
@@ -44,6 +47,7 @@ from actions.matching.text import profile_terms  # noqa: E402
 from bot.storage import make_engine, session, upgrade_schema  # noqa: E402
 
 LABELLED = ROOT / "data" / "partners" / "labelled_profiles.yml"
+NEEDS = ROOT / "data" / "partners" / "needs_eval.yml"
 CHUNK = 20_000
 ORG_COLUMNS = (
     "id", "ref", "name", "org_type", "size", "country", "region", "profile_type", "title",
@@ -71,15 +75,78 @@ def need_of(profile: dict[str, Any]) -> PartnerNeed:
     )
 
 
+def load_needs() -> list[dict[str, Any]]:
+    """The labelled needs."""
+    needs: list[dict[str, Any]] = yaml.safe_load(NEEDS.read_text("utf-8"))["needs"]
+    return needs
+
+
+def need_of_labelled(labelled: dict[str, Any]) -> PartnerNeed:
+    """A labelled need as the matcher's need (its words, type and stated preferences only)."""
+    return PartnerNeed(
+        need_type=labelled["need_type"],
+        country=labelled["country"],
+        need_description=labelled["need"],
+        partner_types=tuple(labelled.get("partner_types", ())),
+        target_countries=tuple(labelled.get("target_countries", ())),
+    )
+
+
+def ndcg(gains: list[int], relevant: list[int], k: int) -> float:
+    """nDCG@k of the gains found, against the best order of all relevant gains."""
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:k]))
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(relevant, reverse=True)[:k]))
+    return dcg / ideal if ideal else 0.0
+
+
+def needs_quality(db: Any) -> dict[str, Any]:
+    """nDCG@5 and precision@3 over the labelled needs; the no-match rate over the others."""
+    ndcgs, precisions, rows, none_rows = [], [], [], []
+    for labelled in load_needs():
+        found = suggest_partners(session=db, need=need_of_labelled(labelled), limit=5)
+        top = found[0] if found else None
+        weak = top is None or bool(getattr(top, "weak", False))
+        summary = {
+            "id": labelled["id"],
+            "top5": [s.ref for s in found],
+            "top_score": top.score if top else 0.0,
+            "top_text": top.components.get("text", 0.0) if top else 0.0,
+            "says_no_good_match": weak,
+        }
+        if labelled.get("none"):
+            none_rows.append(summary)
+            continue
+        grades: dict[str, int] = labelled.get("relevant") or {}
+        gains = [grades.get(s.ref, 0) for s in found]
+        ndcgs.append(ndcg(gains, list(grades.values()), 5))
+        hits = sum(1 for g in gains[:3] if g > 0)
+        precisions.append(hits / min(3, len(grades)) if grades else 0.0)
+        rows.append({**summary, "ndcg_at_5": round(ndcgs[-1], 4)})
+    return {
+        "needs": len(rows),
+        "ndcg_at_5": round(statistics.fmean(ndcgs), 4),
+        "precision_at_3": round(statistics.fmean(precisions), 4),
+        "mean_top_text": round(statistics.fmean(r["top_text"] for r in rows), 4),
+        "no_match_needs": len(none_rows),
+        "no_match_said": sum(r["says_no_good_match"] for r in none_rows),
+        "no_match_mean_top_text": round(statistics.fmean(r["top_text"] for r in none_rows), 4),
+        "false_no_match": sum(r["says_no_good_match"] for r in rows),
+        "per_need": rows + none_rows,
+    }
+
+
 def quality() -> dict[str, Any]:
-    """precision@5 and nDCG@5 over the labelled profiles on the demo directory."""
+    """The labelled needs' measures, and precision@5 and nDCG@5 over the labelled profiles."""
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/quality.db")
         upgrade_schema(engine)
         seed_demo_directory(engine)
         precisions, ndcgs, rows = [], [], []
         with session(engine) as db:
+            needs = needs_quality(db)
             for profile in load_profiles():
+                if not profile["relevant"]:
+                    continue  # the directory has no entry for it since it changed
                 found = [
                     s.ref for s in suggest_partners(session=db, need=need_of(profile), limit=5)
                 ]
@@ -92,6 +159,7 @@ def quality() -> dict[str, Any]:
                 rows.append({"id": profile["id"], "hits": sum(hits), "of": ideal, "top5": found})
         engine.dispose()
     return {
+        "needs": needs,
         "profiles": len(rows),
         "precision_at_5": round(statistics.fmean(precisions), 4),
         "ndcg_at_5": round(statistics.fmean(ndcgs), 4),
@@ -306,7 +374,16 @@ def main() -> int:
     if not args.skip_quality:
         report["quality"] = quality()
         q = report["quality"]
-        print(f"Quality on {q['profiles']} labelled profiles (demo directory):")
+        n = q["needs"]
+        print(f"Quality on {n['needs']} labelled needs (data/partners/needs_eval.yml):")
+        print(f"  nDCG@5 {n['ndcg_at_5']:.3f}   precision@3 {n['precision_at_3']:.3f}")
+        print(f"  mean text fit of the first suggestion {n['mean_top_text']:.3f}")
+        print(f"  'no good match' said wrongly for {n['false_no_match']} of {n['needs']}")
+        print(
+            f"  needs with no good partner: 'no good match' said for {n['no_match_said']} of "
+            f"{n['no_match_needs']} (mean text fit of the first {n['no_match_mean_top_text']:.3f})"
+        )
+        print(f"Quality on {q['profiles']} labelled profiles (labelled_profiles.yml):")
         print(f"  precision@5 {q['precision_at_5']:.3f}   nDCG@5 {q['ndcg_at_5']:.3f}\n")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if sizes:
