@@ -67,6 +67,16 @@ HOLDING_SLOTS = {
     "employees": "linked_employees",
     "annual_turnover_eur": "linked_turnover_eur",
     "balance_sheet_eur": "linked_balance_sheet_eur",
+    "kind": "linked_kind",
+    "invested_eur": "linked_invested_eur",
+    "budget_eur": "linked_budget_eur",
+    "inhabitants": "linked_inhabitants",
+}
+# Last year's own figures (Annex Art. 4(2)), asked only when the check reports them missing.
+PREVIOUS_YEAR_SLOTS = {
+    "employees": "previous_employees",
+    "annual_turnover_eur": "previous_turnover_eur",
+    "balance_sheet_eur": "previous_balance_sheet_eur",
 }
 PARTNER_SHARE_IF_UNKNOWN = 50  # the most a partner can weigh: a pass then holds at any share
 GUESS_FACT = "guess_fact"  # the guessed fact voucher_form asks the user to confirm
@@ -80,6 +90,7 @@ READ_SLOTS = (
     "s3_field",
     "ownership_links",
     *HOLDING_SLOTS.values(),
+    *PREVIOUS_YEAR_SLOTS.values(),
 )
 
 
@@ -96,6 +107,7 @@ def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
         if holding["share_pct"] is None:
             holding["share_pct"] = 100 if links == "linked" else PARTNER_SHARE_IF_UNKNOWN
         values[f"{links}_enterprises"] = [holding]
+    values["previous_year"] = {key: slots.get(slot) for key, slot in PREVIOUS_YEAR_SLOTS.items()}
     return CompanyProfile.from_mapping(values)
 
 
@@ -105,7 +117,10 @@ def profile_from_slots(tracker: Tracker) -> CompanyProfile:
 
 
 def slot_of_fact(fact: str) -> str:
-    """The slot that holds a fact: ``partner_enterprises.0.employees`` -> ``linked_employees``."""
+    """The slot that holds a fact: ``partner_enterprises.0.employees`` -> ``linked_employees``.
+
+    Last year's figures are one fact, ``previous_year``, asked in one question.
+    """
     group, _, rest = fact.partition(".")
     if group in ("partner_enterprises", "linked_enterprises"):
         return HOLDING_SLOTS.get(rest.partition(".")[2], group)

@@ -8,13 +8,33 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MONEY_FIELDS = ("annual_turnover_eur", "balance_sheet_eur", "de_minimis_received_eur")
+YEAR_FIGURES = ("employees", "annual_turnover_eur", "balance_sheet_eur")
+HOLDING_FIGURES = (*YEAR_FIGURES, "invested_eur", "budget_eur", "inhabitants")
 
 
 @dataclass(frozen=True)
 class Enterprise:
-    """Another enterprise the company holds shares in, or that holds shares in it."""
+    """Another enterprise the company holds shares in, or that holds shares in it.
+
+    `kind` says who the holder is (an owner kind of sme_definition.yml: ``enterprise``,
+    ``business_angel``, ``local_authority``, ...), because the SME definition treats some
+    investors and public bodies differently; the last three figures matter only for them.
+    """
 
     share_pct: Decimal
+    employees: Decimal | None = None
+    annual_turnover_eur: Decimal | None = None
+    balance_sheet_eur: Decimal | None = None
+    kind: str = "enterprise"
+    invested_eur: Decimal | None = None
+    budget_eur: Decimal | None = None
+    inhabitants: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The company's own figures of the previous accounting period (Annex Art. 4(2))."""
+
     employees: Decimal | None = None
     annual_turnover_eur: Decimal | None = None
     balance_sheet_eur: Decimal | None = None
@@ -40,10 +60,12 @@ class CompanyProfile:
     de_minimis_received_eur: Decimal | None = None
     eligible_cost_eur: Decimal | None = None
     provider_country: str | None = None
+    provider_region: str | None = None  # in Germany, the provider's Land (V9)
     provider_type: str | None = None
     service_type: str | None = None
     related_to_provider: bool | None = None
     vouchers_last_12_months: int | None = None
+    previous_year: YearFigures | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> CompanyProfile:
@@ -57,6 +79,8 @@ class CompanyProfile:
             raw = values.get(spec.name)
             if spec.name in ("partner_enterprises", "linked_enterprises"):
                 kwargs[spec.name] = _enterprises(raw)
+            elif spec.name == "previous_year":
+                kwargs[spec.name] = _year(raw)
             elif spec.type in ("str | None",):
                 kwargs[spec.name] = _text(raw)
             elif spec.type == "bool | None":
@@ -116,9 +140,18 @@ def _enterprises(raw: Any) -> tuple[Enterprise, ...]:
         found.append(
             Enterprise(
                 share_pct=share,
-                employees=to_decimal(item.get("employees")),
-                annual_turnover_eur=to_decimal(item.get("annual_turnover_eur")),
-                balance_sheet_eur=to_decimal(item.get("balance_sheet_eur")),
+                kind=_text(item.get("kind")) or "enterprise",
+                **{name: to_decimal(item.get(name)) for name in HOLDING_FIGURES},
             )
         )
     return tuple(found)
+
+
+def _year(raw: Any) -> YearFigures | None:
+    """The previous year's figures from a mapping; None when it states none of them."""
+    if isinstance(raw, YearFigures):
+        return raw
+    if not isinstance(raw, Mapping):
+        return None
+    figures = {name: to_decimal(raw.get(name)) for name in YEAR_FIGURES}
+    return YearFigures(**figures) if any(v is not None for v in figures.values()) else None

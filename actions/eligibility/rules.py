@@ -71,8 +71,12 @@ Check = Callable[[Context], Outcome]
 
 
 def check_sme(ctx: Context) -> Outcome:
-    """V1: the SME test, already made in `ctx.sme`."""
-    return Outcome(ctx.sme.status, ctx.sme.key, ctx.sme.values, ctx.sme.missing)
+    """V1: the SME test, already made in `ctx.sme`, with its notes said after the reason."""
+    notes = " ".join(
+        pick(ctx.spec.reasons[key], ctx.language).format(**values) for key, values in ctx.sme.notes
+    )
+    values = {**ctx.sme.values, "notes": notes}
+    return Outcome(ctx.sme.status, ctx.sme.key, values, ctx.sme.missing)
 
 
 def check_country(ctx: Context) -> Outcome:

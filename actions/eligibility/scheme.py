@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +66,32 @@ class SizeClass:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A figure an owner must meet to keep the company autonomous (Annex Art. 3(2))."""
+
+    field: str  # invested_eur, budget_eur, inhabitants
+    limit: Decimal
+    inclusive: bool  # `max` (at most) when True, `below` (less than) when False
+
+    def met(self, value: Decimal | None) -> bool | None:
+        """Whether `value` meets the condition; None when the value is unknown."""
+        if value is None:
+            return None
+        return value <= self.limit if self.inclusive else value < self.limit
+
+
+@dataclass(frozen=True)
+class OwnerKind:
+    """Who a holder is, and how the SME definition treats its holding."""
+
+    id: str
+    name: Texts
+    keeps_autonomy: bool = False
+    public: Literal["never", "always", "unless_conditions_met"] = "never"
+    conditions: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
 class SmeDefinition:
     """The SME ceilings (smallest category first) and how holdings are aggregated."""
 
@@ -73,6 +99,10 @@ class SmeDefinition:
     partner_from_pct: Decimal
     partner_to_pct: Decimal
     text: dict[str, Texts]
+    public_control_from_pct: Decimal = Decimal(25)
+    owner_kinds: dict[str, OwnerKind] = field(default_factory=dict)
+    class_phrases: dict[str, Texts] = field(default_factory=dict)
+    condition_phrases: dict[str, Texts] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,7 +133,12 @@ class Scheme:
     def fact_label(self, name: str, language: str = DEFAULT_LANGUAGE) -> str:
         """How a missing fact is named to the user; ``partner_enterprises.0.employees`` uses
         the label of its list."""
-        texts = self.fact_labels.get(name) or self.fact_labels.get(name.split(".")[0])
+        group, field_name = name.split(".")[0], name.split(".")[-1]
+        texts = (
+            self.fact_labels.get(name)
+            or self.fact_labels.get(f"enterprises.{field_name}")
+            or self.fact_labels.get(group)
+        )
         return pick(texts, language) if texts else name
 
     def rule(self, rule_id: str) -> RuleSpec:
@@ -157,6 +192,30 @@ def _sme(path: Path) -> SmeDefinition:
         partner_from_pct=Decimal(str(relations["partner_from_pct"])),
         partner_to_pct=Decimal(str(relations["partner_to_pct"])),
         text={k: dict(v) for k, v in raw["text"].items()},
+        public_control_from_pct=Decimal(str(relations["public_control_from_pct"])),
+        owner_kinds={k: _owner_kind(k, v) for k, v in raw["owner_kinds"].items()},
+        class_phrases={k: dict(v) for k, v in raw["class_phrases"].items()},
+        condition_phrases={k: dict(v) for k, v in raw["condition_phrases"].items()},
+    )
+
+
+def _owner_kind(kind: str, raw: dict[str, Any]) -> OwnerKind:
+    public = raw.get("public", "never")
+    if public not in ("never", "always", "unless_conditions_met"):
+        raise SchemeError(f"owner kind {kind}: unknown public {public!r}")
+    conditions = []
+    for name, limits in (raw.get("conditions") or {}).items():
+        if set(limits) not in ({"max"}, {"below"}):
+            raise SchemeError(f"owner kind {kind}: condition {name} needs `max` or `below`")
+        inclusive = "max" in limits
+        limit = Decimal(str(limits["max" if inclusive else "below"]))
+        conditions.append(Condition(str(name), limit, inclusive))
+    return OwnerKind(
+        id=kind,
+        name=dict(raw["name"]),
+        keeps_autonomy=bool(raw.get("keeps_autonomy")),
+        public=public,
+        conditions=tuple(conditions),
     )
 
 

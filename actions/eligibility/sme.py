@@ -1,12 +1,15 @@
-"""The SME test of Recommendation 2003/361/EC, with partner and linked enterprises added in."""
+"""The SME test of Recommendation 2003/361/EC: ceilings with partner and linked enterprises
+added in, the investors and public bodies of Annex Art. 3, and two periods (Art. 4(2))."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
 from actions.eligibility.company import CompanyProfile, Enterprise
+from actions.eligibility.ownership import Holding, Ownership, holdings, owner_name, read_ownership
+from actions.eligibility.periods import two_periods
 from actions.eligibility.scheme import SizeClass, SmeDefinition, pick
 
 Status = Literal["pass", "fail", "unknown"]
@@ -30,20 +33,29 @@ class Aggregate:
     missing: tuple[str, ...]
 
 
+Note = tuple[str, dict[str, str]]  # a reason key of V1 and its figures, said after the reason
+
+
 @dataclass(frozen=True)
 class SmeAssessment:
-    """The outcome of the SME test: status, size class, the reason's key and its figures."""
+    """The outcome of the SME test: status, size class, the reason's key and its figures.
+
+    `notes` are further sentences of the reason (an investor that keeps autonomy, last year's
+    class), each a reason key and its figures.
+    """
 
     status: Status
     category: str | None
     key: str
     values: dict[str, str]
     missing: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
 
 
-def _weight(enterprise: Enterprise, linked: bool, sme: SmeDefinition) -> Decimal:
+def _weight(holding: Holding, sme: SmeDefinition) -> Decimal:
     """How much of the other enterprise counts: all, its share, or nothing."""
-    if linked or enterprise.share_pct > sme.partner_to_pct:
+    enterprise = holding.enterprise
+    if holding.linked or enterprise.share_pct > sme.partner_to_pct:
         return Decimal(1)
     if enterprise.share_pct >= sme.partner_from_pct:
         return enterprise.share_pct / HUNDRED
@@ -51,33 +63,34 @@ def _weight(enterprise: Enterprise, linked: bool, sme: SmeDefinition) -> Decimal
 
 
 def aggregate(
-    profile: CompanyProfile, metric: Metric, sme: SmeDefinition, language: str = "en"
+    profile: CompanyProfile,
+    metric: Metric,
+    sme: SmeDefinition,
+    language: str = "en",
+    ownership: Ownership | None = None,
 ) -> Aggregate:
-    """The company's `metric` plus partner shares (in proportion) and linked ones (in full)."""
+    """The company's `metric` plus partner shares (in proportion) and linked ones (in full).
+
+    Holdings that `ownership` reads as keeping the company autonomous are left out.
+    """
     unknown = pick(sme.text["unknown"], language)
     unit = "" if metric == "employees" else "EUR "
     own = getattr(profile, metric)
     total: Decimal | None = own
     missing: list[str] = [metric] if own is None else []
     terms = [pick(sme.text["own"], language).format(value=_show(own, unknown, unit))]
-    holdings = [
-        ("partner_enterprises", i, e, False) for i, e in enumerate(profile.partner_enterprises)
-    ]
-    holdings += [
-        ("linked_enterprises", i, e, True) for i, e in enumerate(profile.linked_enterprises)
-    ]
-    for group, index, enterprise, linked in holdings:
-        weight = _weight(enterprise, linked, sme)
-        if weight == 0:
+    for holding in holdings(profile):
+        weight = _weight(holding, sme)
+        if weight == 0 or (ownership is not None and not ownership.counts(holding)):
             continue
-        value = getattr(enterprise, metric)
+        value = getattr(holding.enterprise, metric)
         if value is None:
-            missing.append(f"{group}.{index}.{metric}")
+            missing.append(f"{holding.group}.{holding.index}.{metric}")
             total = None
         elif total is not None:
             total += value * weight
         key = "linked" if weight == 1 else "partner"
-        share = format_number(enterprise.share_pct)
+        share = format_number(holding.enterprise.share_pct)
         terms.append(
             pick(sme.text[key], language).format(value=_show(value, unknown, unit), share=share)
         )
@@ -120,11 +133,13 @@ def _fits(h: Aggregate, t: Aggregate, b: Aggregate, size: SizeClass) -> bool | N
     return _and(_lt(h.value, size.headcount_below), _financial(t, b, size))
 
 
-def assess_sme(profile: CompanyProfile, sme: SmeDefinition, language: str = "en") -> SmeAssessment:
-    """Whether the company is an SME, and which size class, with the figures used."""
-    h = aggregate(profile, "employees", sme, language)
-    t = aggregate(profile, "annual_turnover_eur", sme, language)
-    b = aggregate(profile, "balance_sheet_eur", sme, language)
+def assess_figures(
+    profile: CompanyProfile, sme: SmeDefinition, ownership: Ownership, language: str = "en"
+) -> SmeAssessment:
+    """The ceilings test on one year's figures, holdings added as `ownership` reads them."""
+    h = aggregate(profile, "employees", sme, language, ownership)
+    t = aggregate(profile, "annual_turnover_eur", sme, language, ownership)
+    b = aggregate(profile, "balance_sheet_eur", sme, language, ownership)
     largest = sme.categories[-1]
 
     def values(size: SizeClass) -> dict[str, str]:
@@ -156,3 +171,67 @@ def assess_sme(profile: CompanyProfile, sme: SmeDefinition, language: str = "en"
         if fits is None:
             break
     return SmeAssessment("pass", None, "pass_sme_only", values(largest), ())
+
+
+def _assess(
+    profile: CompanyProfile, sme: SmeDefinition, ownership: Ownership, language: str
+) -> SmeAssessment:
+    """Public control first (Art. 3(4)), then the ceilings over two periods (Art. 4(2))."""
+    if ownership.public_pct >= sme.public_control_from_pct:
+        values = {
+            "public_share": format_number(ownership.public_pct),
+            "public_from": format_number(sme.public_control_from_pct),
+        }
+        return SmeAssessment("fail", "not_sme", "not_sme_public", values, ())
+    now = assess_figures(profile, sme, ownership, language)
+    if now.status == "unknown":
+        return now
+    settled = two_periods(
+        now, profile, sme, lambda p: assess_figures(p, sme, ownership, language), language
+    )
+    notes = tuple(_autonomy_note(h, sme, language) for h in ownership.autonomous)
+    return replace(settled, notes=notes + settled.notes)
+
+
+def _autonomy_note(holding: Holding, sme: SmeDefinition, language: str) -> Note:
+    share = format_number(holding.enterprise.share_pct)
+    return "investor_autonomous", {
+        "owner": owner_name(holding.enterprise, sme, language),
+        "share": share,
+    }
+
+
+def assess_sme(profile: CompanyProfile, sme: SmeDefinition, language: str = "en") -> SmeAssessment:
+    """Whether the company is an SME, and which size class, with the figures used.
+
+    An investor whose Art. 3(2) conditions are not known yet is read both ways; when the
+    outcome differs, the test is unknown and names the investor's missing figures.
+    """
+    favourable = read_ownership(profile, sme, favourable=True)
+    best = _assess(profile, sme, favourable, language)
+    if not favourable.open:
+        return best
+    worst = _assess(profile, sme, read_ownership(profile, sme, favourable=False), language)
+    if (best.status, best.category) == (worst.status, worst.category):
+        return best
+    first = favourable.open[0].enterprise
+    values = {
+        "owner": owner_name(first, sme, language),
+        "share": format_number(first.share_pct),
+        "conditions": conditions_said(first, sme, language),
+    }
+    return SmeAssessment("unknown", None, "unknown_investor", values, favourable.open_facts)
+
+
+def conditions_said(enterprise: Enterprise, sme: SmeDefinition, language: str) -> str:
+    """The holder's Art. 3(2) conditions in words, with its figures or "not known"."""
+    kind = sme.owner_kinds.get(enterprise.kind)
+    unknown = pick(sme.text["unknown"], language)
+    said = []
+    for condition in kind.conditions if kind else ():
+        value = getattr(enterprise, condition.field)
+        unit = "EUR " if condition.field.endswith("_eur") else ""
+        shown = _show(value, unknown, unit)
+        template = pick(sme.condition_phrases[condition.field], language)
+        said.append(template.format(limit=format_number(condition.limit), value=shown))
+    return pick(sme.text["and"], language).join(said)

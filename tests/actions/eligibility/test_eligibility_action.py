@@ -138,7 +138,7 @@ async def test_action_eligible_sends_verdict_amount_and_next_steps() -> None:
 
 async def test_action_not_eligible_lists_failed_rules_first() -> None:
     slots = {**ELIGIBLE_SLOTS, "employees": 300, "provider_country": "FI", "nace_code": None}
-    result = await _run(slots)
+    result = await _run({**slots, "previous_employees": 280})
     reasons = [r for r in result["responses"] if r["response"].startswith("utter_voucher_rule_")]
     assert [(r["response"], r["rule_id"]) for r in reasons] == [
         ("utter_voucher_rule_failed", "V1"),
@@ -201,6 +201,7 @@ async def test_action_reads_the_profile_forms_ownership_slots() -> None:
         "ownership_links": "partner",
         "linked_share_pct": 30.0,
         "linked_employees": 40.0,
+        "previous_employees": 245,
     }
     result = await _run(slots)
     failed = [r for r in result["responses"] if r["response"] == "utter_voucher_rule_failed"]
@@ -253,7 +254,7 @@ async def test_action_does_not_ask_about_a_picked_or_typed_code() -> None:
 
 async def test_action_does_not_ask_when_another_failure_decides() -> None:
     events = _said("aquaculture gear", nace_code="A03")
-    result = await _run({**FISH_GUESS, "employees": 300}, events)
+    result = await _run({**FISH_GUESS, "employees": 300, "previous_employees": 300}, events)
     assert [r["rule_id"] for r in result["responses"] if "rule_id" in r][:2] == ["V1", "V5"]
     assert "guess_fact" not in _slots(result)
 

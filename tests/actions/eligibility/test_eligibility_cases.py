@@ -61,6 +61,13 @@ def partner(share: float, employees: int = 0, turnover: float = 0, balance: floa
 
 MEDIUM = {"employees": 200, "annual_turnover_eur": 30_000_000, "balance_sheet_eur": 30_000_000}
 
+
+def two_years(changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` with last year's own figures the same as this year's (Annex Art. 4(2))."""
+    figures = {**BASE, **changes}
+    fields = ("employees", "annual_turnover_eur", "balance_sheet_eur")
+    return {**changes, "previous_year": {name: figures[name] for name in fields}}
+
 CASES = [
     # Size classes and their boundaries
     Case("base_small", {}, "eligible", [], "small", 4000),
@@ -70,22 +77,22 @@ CASES = [
     Case("49_staff_small", {"employees": 49}, "eligible", [], "small"),
     Case("50_staff_medium", {"employees": 50}, "eligible", [], "medium"),
     Case("249_staff_medium", {"employees": 249}, "eligible", [], "medium"),
-    Case("250_staff_not_sme", {"employees": 250}, "not_eligible", ["V1"], "not_sme"),
+    Case("250_staff_not_sme", two_years({"employees": 250}), "not_eligible", ["V1"], "not_sme"),
     Case("small_turnover_exactly_10m", {"employees": 30, "annual_turnover_eur": 10_000_000, "balance_sheet_eur": 20_000_000}, "eligible", [], "small"),
     Case("small_both_just_over_10m", {"employees": 30, "annual_turnover_eur": 10_000_001, "balance_sheet_eur": 10_000_001}, "eligible", [], "medium"),
     Case("turnover_exactly_50m_balance_over", {**MEDIUM, "annual_turnover_eur": 50_000_000, "balance_sheet_eur": 45_000_000}, "eligible", [], "medium"),
     Case("turnover_over_balance_exactly_43m", {**MEDIUM, "annual_turnover_eur": 60_000_000, "balance_sheet_eur": 43_000_000}, "eligible", [], "medium"),
-    Case("both_just_over", {**MEDIUM, "annual_turnover_eur": 50_000_000.01, "balance_sheet_eur": 43_000_000.01}, "not_eligible", ["V1"], "not_sme"),
-    Case("both_well_over", {**MEDIUM, "annual_turnover_eur": 80_000_000, "balance_sheet_eur": 60_000_000}, "not_eligible", ["V1"], "not_sme"),
+    Case("both_just_over", two_years({**MEDIUM, "annual_turnover_eur": 50_000_000.01, "balance_sheet_eur": 43_000_000.01}), "not_eligible", ["V1"], "not_sme"),
+    Case("both_well_over", two_years({**MEDIUM, "annual_turnover_eur": 80_000_000, "balance_sheet_eur": 60_000_000}), "not_eligible", ["V1"], "not_sme"),
     # Partner and linked enterprises
-    Case("partner_tips_headcount", {"employees": 240, "partner_enterprises": [partner(30, 40)]}, "not_eligible", ["V1"], "not_sme"),
+    Case("partner_tips_headcount", two_years({"employees": 240, "partner_enterprises": [partner(30, 40)]}), "not_eligible", ["V1"], "not_sme"),
     Case("partner_25_pct_counts", {"employees": 45, "partner_enterprises": [partner(25, 20)]}, "eligible", [], "medium"),
     Case("holding_under_25_pct_ignored", {"employees": 45, "partner_enterprises": [partner(24.99, 200)]}, "eligible", [], "small"),
     Case("partner_tips_turnover_and_balance", {"employees": 40, "annual_turnover_eur": 8_000_000, "balance_sheet_eur": 9_000_000, "partner_enterprises": [partner(50, 0, 6_000_000, 4_000_000)]}, "eligible", [], "medium"),
     Case("partner_over_50_pct_counted_in_full", {"employees": 8, "partner_enterprises": [partner(51, 5)]}, "eligible", [], "small"),
-    Case("linked_in_full_tips_headcount", {"employees": 200, "linked_enterprises": [partner(60, 60)]}, "not_eligible", ["V1"], "not_sme"),
+    Case("linked_in_full_tips_headcount", two_years({"employees": 200, "linked_enterprises": [partner(60, 60)]}), "not_eligible", ["V1"], "not_sme"),
     Case("linked_by_influence_counted_in_full", {"employees": 8, "annual_turnover_eur": 1_000_000, "linked_enterprises": [partner(10, 5, 500_000, 500_000)]}, "eligible", [], "small"),
-    Case("linked_tips_financials", {**MEDIUM, "linked_enterprises": [partner(100, 10, 25_000_000, 20_000_000)]}, "not_eligible", ["V1"], "not_sme"),
+    Case("linked_tips_financials", two_years({**MEDIUM, "linked_enterprises": [partner(100, 10, 25_000_000, 20_000_000)]}), "not_eligible", ["V1"], "not_sme"),
     # Country and region
     Case("country_outside_bsr", {"country": "FR"}, "not_eligible", ["V2"]),
     Case("germany_hamburg", {"country": "DE", "region": "Hamburg"}, "eligible", []),
@@ -143,7 +150,7 @@ CASES = [
     Case("turnover_over_category_unsure", {"employees": 5, "annual_turnover_eur": 3_000_000, "balance_sheet_eur": None}, "eligible", [], None),
     Case("partner_headcount_missing", {"partner_enterprises": [{"share_pct": 30, "annual_turnover_eur": 1, "balance_sheet_eur": 1}]}, "needs_info", [], None, missing=["partner_enterprises.0.employees"]),
     Case("cost_missing", {"eligible_cost_eur": None}, "needs_info", [], voucher=None, missing=["eligible_cost_eur"]),
-    Case("fail_beats_unknown", {"employees": 250, "nace_code": None}, "not_eligible", ["V1"], "not_sme", missing=["nace_code"]),
+    Case("fail_beats_unknown", two_years({"employees": 250, "nace_code": None}), "not_eligible", ["V1"], "not_sme", missing=["nace_code"]),
     Case("several_failures", {"provider_country": "EE", "related_to_provider": True, "service_type": "travel"}, "not_eligible", ["V9", "V11", "V12"]),
 ]  # fmt: skip
 

@@ -34,14 +34,20 @@ def _reason(profile: dict, rule_id: str) -> str:  # type: ignore[type-arg]
 
 
 def test_reason_names_partner_share_and_total() -> None:
-    profile = {"employees": 249, "partner_enterprises": [{"share_pct": 30, "employees": 10}]}
+    profile = {
+        "employees": 249,
+        "partner_enterprises": [{"share_pct": 30, "employees": 10}],
+        "previous_year": {"employees": 260},
+    }
     assert _reason(profile, "V1") == (
         "Headcount 249 + 30 % of 10 (partner) = 252 is 250 or more: not an SME."
+        " Last year's figures made it not an SME too (two years running, Annex Art. 4(2))."
     )
 
 
 def test_reason_names_both_financial_figures_when_both_are_over() -> None:
-    profile = {"employees": 100, "annual_turnover_eur": 60e6, "balance_sheet_eur": 50e6}
+    figures = {"employees": 100, "annual_turnover_eur": 60e6, "balance_sheet_eur": 50e6}
+    profile = {**figures, "previous_year": figures}
     reason = _reason(profile, "V1")
     assert "60,000,000" in reason and "50,000,000" in reason and "43,000,000" in reason
 
@@ -189,7 +195,8 @@ def test_reasons_name_countries_and_sectors_instead_of_codes() -> None:
 @pytest.mark.parametrize(
     ("profile", "expected"),
     [({"employees": 5, "annual_turnover_eur": 1e6}, "micro enterprise"),
-     ({"employees": 300}, "not an SME"),
+     ({"employees": 300, "previous_year": {"employees": 300}}, "not an SME"),
+     ({"employees": 300}, "not known yet"),
      ({"employees": 30}, "not known yet"),
      ({"employees": 30, "annual_turnover_eur": 20e6}, "an SME, exact size class not known yet"),
      ({}, "not known yet")],
@@ -216,7 +223,7 @@ def test_national_scheme_conditions_are_checks_of_the_engine(country: str) -> No
      ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "G47.1"}, False),  # retail
      ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "C10.20"}, False),  # fish
      ({"employees": 12, "annual_turnover_eur": 1e6, "nace_code": "C10"}, True),  # cannot tell yet
-     ({"employees": 400, "nace_code": "C28"}, False)],
+     ({"employees": 400, "nace_code": "C28", "previous_year": {"employees": 400}}, False)],
 )  # fmt: skip
 def test_estonian_voucher_fits_by_size_and_sector(profile: dict, fits: bool) -> None:  # type: ignore[type-arg]
     company = CompanyProfile.from_mapping({"country": "EE", **profile})
