@@ -1,8 +1,8 @@
-"""Answering free questions from the modules: BM25 over module steps, with spaCy tokens.
+"""Answering free questions from the modules: BM25 over module steps.
 
-Each step of each module is a passage. Text is tokenised by spaCy's blank English tokenizer,
-lower-cased, folded (å -> a), stripped of stop words and stemmed by a small suffix stemmer, so
-"vouchers", "voucher's" and "voucher" meet. Passages from the SME's own country module get a
+Each step of each module is a passage. Its text becomes terms through the shared
+`nlu.search_terms` (folded, stop words out, Snowball-stemmed), the same as partner matching,
+so "vouchers", "voucher's" and "voucher" meet. Passages from the SME's own country module get a
 boost, and its region's step a larger one. The index is built once per language per process.
 """
 
@@ -15,31 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import spacy
-from spacy.lang.en.stop_words import STOP_WORDS
-
-from actions.content.modules import Module, fold, load_modules
+from actions.content.modules import Module, load_modules
+from nlu.search_terms import search_terms
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a step's and module's title words count this many times
 COUNTRY_BOOST, REGION_BOOST = 1.15, 1.35
 OWN_PLACE_BOOST = 1.6  # more when the question says "my region" or "our country"
 MIN_SCORE = 4.0  # below this the best passage does not answer; chosen on questions_en.yml
-_WORD = re.compile(r"^[a-z0-9][a-z0-9-]+$")
-_SPLIT = re.compile(r"[^a-z0-9-]+")
-_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe"})
 _OWN_PLACE = re.compile(r"\b(my|our)\s+(own\s+)?(region|country|area|county|city)\b", re.I)
-_EXTRA_STOP = {"s3", "smart", "specialisation", "specialization", "sme", "company", "tell", "know"}
-_SUFFIXES = (
-    ("ational", "ate"),
-    ("isation", "ise"),
-    ("ization", "ise"),
-    ("ities", "ity"),
-    ("ies", "y"),
-    ("ing", ""),
-    ("ed", ""),
-    ("es", ""),
-    ("s", ""),
+_EXTRA_STOP = frozenset(
+    {"s3", "smart", "specialisation", "specialization", "sme", "company", "tell", "know"}
 )
 
 
@@ -64,29 +50,9 @@ class Hit:
     score: float
 
 
-@lru_cache(maxsize=1)
-def _nlp() -> spacy.language.Language:
-    return spacy.blank("en")
-
-
-def stem(word: str) -> str:
-    """A light suffix stemmer: 'priorities' -> 'priority', 'vouchers' -> 'voucher'."""
-    if len(word) <= 4 or word.endswith(("ss", "us", "is")):
-        return word
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
-
-
-def terms(text: str) -> list[str]:
-    """The index terms of a text: folded, non-stop-word, stemmed tokens."""
-    out = []
-    for token in _nlp().tokenizer(text):
-        for word in _SPLIT.split(fold(token.text).translate(_LETTERS)):
-            if _WORD.match(word) and word not in STOP_WORDS and word not in _EXTRA_STOP:
-                out.append(stem(word))
-    return out
+def terms(text: str, language: str = "en") -> list[str]:
+    """The index terms of a text: folded, stemmed words without stop words (nlu.search_terms)."""
+    return search_terms(text, language, extra_stop_words=_EXTRA_STOP)
 
 
 def asks_about_own_place(question: str) -> bool:
