@@ -17,6 +17,11 @@ A module file looks like this (see docs/content.md)::
     Text of the step (source: s3platform.jrc.ec.europa.eu).
 
 Steps are separated by `## ` headings or `---` lines, and each must fit a phone screen.
+
+The source rule: every line of prose in a step ends with its citation, ``(source: host; ...)``
+(a full stop after it is allowed), and a list ends with one, on its last item or on the line
+right after it. A citation names at least one host, and every host it names is in the module's
+``sources``. So no sentence of a step stands after its last source, unsourced.
 No rasa-sdk here: the actions, the benchmark and the tests share this code.
 """
 
@@ -36,6 +41,9 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,48}$")
 _CITED = re.compile(r"\(sources?: ([^)]*)\)")
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b")
+_ENDS_CITED = re.compile(r"\(sources?: [^)]*\)\.?$")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
+_QUOTE_CHARS = 60  # how much of an unsourced line a problem quotes
 _REQUIRED = ("id", "title", "order", "summary", "sources", "check")
 _OPTIONAL = ("country", "regions")
 
@@ -276,17 +284,51 @@ def _parse_steps(body: str, regions: tuple[Region, ...], path: str) -> list[Step
 
 
 def _check_citations(module: Module) -> None:
-    """Every step cites a source, and every cited site is among the module's sources."""
+    """The source rule (module docstring): each step's facts end with a citation of a host
+    among the module's sources."""
     known = " ".join(module.sources).lower()
     for number, step in enumerate(module.steps, start=1):
+        where = f"step {number} ('{step.title}')"
         cited = _CITED.findall(step.body)
         if not cited:
-            raise ModuleError(module.path, f"step {number} ('{step.title}') cites no source")
-        for domain in _DOMAIN.findall(" ".join(cited).lower()):
-            if domain.removeprefix("www.") not in known:
-                raise ModuleError(
-                    module.path, f"step {number} cites {domain}, which is not in 'sources'"
-                )
+            raise ModuleError(module.path, f"{where} cites no source")
+        for citation in cited:
+            domains = _DOMAIN.findall(citation.lower())
+            if not domains:
+                raise ModuleError(module.path, f"{where} cites '{citation}', which names no host")
+            for domain in domains:
+                if domain.removeprefix("www.") not in known:
+                    raise ModuleError(
+                        module.path, f"{where} cites {domain}, which is not in 'sources'"
+                    )
+        unsourced = uncited_lines(step.body)
+        if unsourced:
+            quoted = unsourced[0][:_QUOTE_CHARS]
+            raise ModuleError(
+                module.path, f"{where} states facts without a source at its end: '{quoted}...'"
+            )
+
+
+def uncited_lines(body: str) -> list[str]:
+    """Lines of prose that do not end with a citation, and last items of lists without one.
+
+    A list is cited by its last item or by a citation line right after it, so a citation
+    at the end of a list covers its items.
+    """
+    found: list[str] = []
+    open_item: str | None = None  # the last item of the current list, while it lacks a citation
+    for line in [*body.splitlines(), ""]:
+        text = line.strip()
+        cited = bool(_ENDS_CITED.search(text))
+        if _LIST_ITEM.match(text):
+            open_item = None if cited else text
+            continue
+        if open_item is not None and not cited:
+            found.append(open_item)
+        open_item = None
+        if text and not cited:
+            found.append(text)
+    return found
 
 
 def load_modules(directory: Path) -> list[Module]:

@@ -91,7 +91,7 @@ async def test_menu_lists_modules_with_own_country_first_and_done_marked() -> No
     )
     [message] = result["responses"]
     assert message["text"].startswith("Here are short learning modules")
-    assert "(1 of 15 done)" in message["text"]
+    assert "(1 of 16 done)" in message["text"]
     payloads = [b["payload"] for b in message["buttons"]]
     assert payloads[0] == '/start_module{"module_id": "s3_lithuania"}'
     titles = [b["title"] for b in message["buttons"]]
