@@ -20,6 +20,7 @@ from actions.eligibility import (
     evaluate,
     load_scheme,
     normalise_nace,
+    pick,
 )
 from bot.web.deps import SettingsDep
 from bot.web.errors import validation_details, validation_error
@@ -52,11 +53,36 @@ Count = Annotated[int, Field(ge=0, le=10_000)]
 
 
 class EnterpriseIn(BaseModel):
-    """A partner (25-50 %) or linked (over 50 %) enterprise and its figures."""
+    """A partner (25-50 %) or linked (over 50 %) enterprise or owner, who it is, its figures."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
     share_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    employees: People | None = None
+    annual_turnover_eur: Euro | None = None
+    balance_sheet_eur: Euro | None = None
+    kind: Text | None = Field(
+        default=None,
+        description=(
+            "Who holds the share (SME definition, Annex Art. 3): enterprise (the default), "
+            "public_body, public_investment_corporation, venture_capital, business_angel, "
+            "university, research_centre, institutional_investor or local_authority."
+        ),
+    )
+    invested_eur: Euro | None = Field(
+        default=None, description="A business angel's total investment in the company."
+    )
+    budget_eur: Euro | None = Field(default=None, description="A local authority's annual budget.")
+    inhabitants: People | None = Field(
+        default=None, description="A local authority's number of inhabitants."
+    )
+
+
+class YearIn(BaseModel):
+    """The company's own figures of the previous accounting period (Annex Art. 4(2))."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     employees: People | None = None
     annual_turnover_eur: Euro | None = None
     balance_sheet_eur: Euro | None = None
@@ -77,6 +103,8 @@ class EligibilityCheckIn(BaseModel):
     )
     linked_enterprises: list[EnterpriseIn] = Field(default_factory=list, max_length=MAX_ENTERPRISES)
     months_operating: Count | None = None
+    year_founded: Annotated[int, Field(ge=1800, le=2200)] | None = None
+    month_founded: Annotated[int, Field(ge=1, le=12)] | None = None
     closed_financial_years: Count | None = None
     has_business_plan: bool | None = None
     in_difficulty: bool | None = None
@@ -85,10 +113,19 @@ class EligibilityCheckIn(BaseModel):
     de_minimis_received_eur: Euro | None = None
     eligible_cost_eur: Euro | None = None
     provider_country: Country | None = None
+    provider_region: Text | None = None
     provider_type: Text | None = None
     service_type: Text | None = None
     related_to_provider: bool | None = None
     vouchers_last_12_months: Count | None = None
+    previous_year: YearIn | None = Field(
+        default=None,
+        description=(
+            "Last year's own figures: a class changes only when a ceiling is crossed in two "
+            "consecutive years. Needed (named in `missing`) when this year is over the SME "
+            "ceilings."
+        ),
+    )
 
 
 class RuleResultOut(BaseModel):
@@ -100,9 +137,11 @@ class RuleResultOut(BaseModel):
 
 
 class EligibilityCheckOut(BaseModel):
-    """The verdict against the demo scheme."""
+    """The verdict against the demo scheme, which is an illustration (`demo`, `notice`)."""
 
     scheme: str
+    demo: bool = Field(description="True: illustrative demo rules, not an official scheme.")
+    notice: str = Field(description="The scheme's disclaimer, to show with the verdict.")
     verdict: Literal["eligible", "not_eligible", "needs_info"]
     sme_category: Literal["micro", "small", "medium", "not_sme"] | None
     voucher_eur: float | None
@@ -110,9 +149,26 @@ class EligibilityCheckOut(BaseModel):
     missing: list[str]
 
 
+def _inline_refs(schema: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every ``#/$defs/X`` reference replaced by X itself.
+
+    pydantic's references point into the schema's own ``$defs``, which an OpenAPI document
+    does not resolve inside an operation; the request's models are not recursive.
+    """
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in schema.items() if k != "$defs"}
+    if isinstance(schema, list):
+        return [_inline_refs(item, defs) for item in schema]
+    return schema
+
+
+_SCHEMA = EligibilityCheckIn.model_json_schema()
 _REQUEST_BODY = {
     "required": True,
-    "content": {"application/json": {"schema": EligibilityCheckIn.model_json_schema()}},
+    "content": {"application/json": {"schema": _inline_refs(_SCHEMA, _SCHEMA.get("$defs", {}))}},
 }
 
 
@@ -136,12 +192,31 @@ def _parse(raw: bytes, scheme: Scheme) -> EligibilityCheckIn:
         if value is not None and value not in allowed:
             message = "must be one of " + ", ".join(sorted(allowed))
             raise validation_error([{"field": name, "message": message}])
+    _check_kinds(checked, scheme)
     return checked
 
 
-def _out(result: EligibilityResult) -> EligibilityCheckOut:
+def _check_kinds(checked: EligibilityCheckIn, scheme: Scheme) -> None:
+    """Each holder's kind is an owner kind of the SME definition (sme_definition.yml)."""
+    kinds = scheme.sme.owner_kinds
+    details = [
+        {
+            "field": f"{group}.{index}.kind",
+            "message": "must be one of " + ", ".join(kinds) + f", not {entry.kind!r}",
+        }
+        for group in ("partner_enterprises", "linked_enterprises")
+        for index, entry in enumerate(getattr(checked, group))
+        if entry.kind is not None and entry.kind not in kinds
+    ]
+    if details:
+        raise validation_error(details)
+
+
+def _out(result: EligibilityResult, notice: str) -> EligibilityCheckOut:
     return EligibilityCheckOut(
         scheme=result.scheme,
+        demo=result.demo,
+        notice=notice,
         verdict=result.verdict,
         sme_category=result.sme_category,  # type: ignore[arg-type]
         voucher_eur=float(result.voucher_eur) if result.voucher_eur is not None else None,
@@ -161,4 +236,4 @@ async def create_eligibility_check(request: Request, settings: SettingsDep) -> E
     scheme = load_scheme(settings.DATA_DIR / "vouchers")
     checked = _parse(await request.body(), scheme)
     values: dict[str, Any] = checked.model_dump()
-    return _out(evaluate(CompanyProfile.from_mapping(values), scheme))
+    return _out(evaluate(CompanyProfile.from_mapping(values), scheme), pick(scheme.disclaimer))

@@ -69,8 +69,11 @@ def test_eligibility_eligible_shape(http: httpx.Client) -> None:
     response = http.post(URL, json=ELIGIBLE)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"scheme", "verdict", "sme_category", "voucher_eur", "rules", "missing"}
+    assert set(body) == {
+        "scheme", "demo", "notice", "verdict", "sme_category", "voucher_eur", "rules", "missing"
+    }  # fmt: skip
     assert body["scheme"] == "bsr_s3_demo"
+    assert body["demo"] is True and "not an official scheme" in body["notice"]
     assert (body["verdict"], body["sme_category"], body["voucher_eur"]) == (
         "eligible",
         "small",
@@ -86,6 +89,7 @@ def test_eligibility_not_eligible_names_figures(http: httpx.Client) -> None:
         **ELIGIBLE,
         "employees": 240,
         "partner_enterprises": [{"share_pct": 30, "employees": 40}],
+        "previous_year": {"employees": 245},
     }
     answer = http.post(URL, json=body).json()
     assert answer["verdict"] == "not_eligible" and answer["sme_category"] == "not_sme"
@@ -136,6 +140,22 @@ def test_eligibility_lower_case_codes_accepted(http: httpx.Client) -> None:
         ({"partner_enterprises": [{"share_pct": 30}] * 10_000}, "partner_enterprises"),
         ({"region": {"nested": [[[["garbage"]]]]}}, "region"),
         ({"region": "x" * 1000}, "region"),
+        (
+            {"partner_enterprises": [{"share_pct": 30, "kind": "friend"}]},
+            "partner_enterprises.0.kind",
+        ),
+        ({"linked_enterprises": [{"share_pct": 60, "kind": 3}]}, "linked_enterprises.0.kind"),
+        (
+            {"partner_enterprises": [{"share_pct": 30, "invested_eur": -1}]},
+            "partner_enterprises.0.invested_eur",
+        ),
+        (
+            {"partner_enterprises": [{"share_pct": 30, "inhabitants": 2.5}]},
+            "partner_enterprises.0.inhabitants",
+        ),
+        ({"previous_year": {"employees": -3}}, "previous_year.employees"),
+        ({"previous_year": {"staff": 3}}, "previous_year.staff"),
+        ({"previous_year": 250}, "previous_year"),
     ],
 )
 def test_eligibility_invalid_field_is_422_naming_it(
@@ -201,3 +221,79 @@ def test_eligibility_in_openapi(http: httpx.Client) -> None:
     assert operation["operationId"].startswith("create_eligibility_check")
     assert operation["tags"] == ["eligibility"]
     assert "partner_enterprises" in json.dumps(operation["requestBody"])
+
+
+def test_eligibility_bad_kind_message_lists_the_kinds(http: httpx.Client) -> None:
+    body = {"partner_enterprises": [{"share_pct": 30, "kind": "angel"}]}
+    error = assert_error(http.post(URL, json=body), 422, "validation_error")
+    assert "business_angel" in error["message"] and "'angel'" in error["message"]
+
+
+def test_eligibility_business_angel_keeps_autonomy_up_to_the_limit(http: httpx.Client) -> None:
+    figures = {"employees": 100, "annual_turnover_eur": 0, "balance_sheet_eur": 0}
+    angel = {"share_pct": 40, "kind": "business_angel", **figures}
+    answer = http.post(
+        URL, json={**ELIGIBLE, "partner_enterprises": [{**angel, "invested_eur": 300_000}]}
+    ).json()
+    assert (answer["verdict"], answer["sme_category"]) == ("eligible", "small")
+    assert "business angel" in answer["rules"][0]["reason"]
+    over = {**angel, "invested_eur": 1_300_000}
+    answer = http.post(URL, json={**ELIGIBLE, "partner_enterprises": [over]}).json()
+    assert answer["sme_category"] == "medium"  # 30 + 40 % of 100 staff
+    answer = http.post(URL, json={**ELIGIBLE, "partner_enterprises": [angel]}).json()
+    assert answer["verdict"] == "needs_info"
+    assert answer["missing"] == ["partner_enterprises.0.invested_eur"]
+
+
+def test_eligibility_public_bodies_jointly_and_local_authority(http: httpx.Client) -> None:
+    state = {"share_pct": 15, "kind": "public_body"}
+    answer = http.post(URL, json={**ELIGIBLE, "partner_enterprises": [state, state]}).json()
+    assert (answer["verdict"], answer["sme_category"]) == ("not_eligible", "not_sme")
+    village = {"share_pct": 30, "kind": "local_authority", "employees": 500}
+    small = {**village, "budget_eur": 4_000_000, "inhabitants": 3_200}
+    answer = http.post(URL, json={**ELIGIBLE, "partner_enterprises": [small]}).json()
+    assert answer["verdict"] == "eligible"
+    answer = http.post(URL, json={**ELIGIBLE, "partner_enterprises": [village]}).json()
+    assert answer["missing"] == [
+        "partner_enterprises.0.budget_eur",
+        "partner_enterprises.0.inhabitants",
+    ]
+
+
+def test_eligibility_previous_year_decides_over_the_ceiling(http: httpx.Client) -> None:
+    large = {**ELIGIBLE, "employees": 260}
+    answer = http.post(URL, json=large).json()
+    assert (answer["verdict"], answer["missing"]) == ("needs_info", ["previous_year"])
+    before = {"employees": 230, "annual_turnover_eur": 4e6, "balance_sheet_eur": 3e6}
+    answer = http.post(URL, json={**large, "previous_year": {"employees": 230}}).json()
+    assert answer["missing"] == ["previous_year"]  # last year's finances could be over too
+    answer = http.post(URL, json={**large, "previous_year": before}).json()
+    assert (answer["verdict"], answer["sme_category"]) == ("eligible", "medium")
+    assert "two years running" in answer["rules"][0]["reason"]
+    answer = http.post(URL, json={**large, "previous_year": {**before, "employees": 255}}).json()
+    assert (answer["verdict"], answer["sme_category"]) == ("not_eligible", "not_sme")
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    return []
+
+
+def test_eligibility_openapi_shows_new_fields_and_references_resolve(http: httpx.Client) -> None:
+    spec = http.get("/openapi.json").json()
+    for ref in _refs(spec):
+        assert ref.startswith("#/"), ref
+        node: Any = spec
+        for part in ref.removeprefix("#/").split("/"):
+            assert part in node, f"{ref} does not resolve"
+            node = node[part]
+    operation = spec["paths"][URL]["post"]
+    text = json.dumps(operation["requestBody"])
+    for name in ("kind", "invested_eur", "budget_eur", "inhabitants", "previous_year"):
+        assert f'"{name}"' in text, name
+    out = json.dumps(spec["components"]["schemas"]["EligibilityCheckOut"])
+    assert '"demo"' in out and '"notice"' in out
