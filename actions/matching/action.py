@@ -99,6 +99,23 @@ def _send(
     dispatcher.utter_message(response="utter_partner_next_step")
 
 
+def _say_how_well(
+    dispatcher: CollectingDispatcher, need: PartnerNeed, best: Suggestion, language: str
+) -> None:
+    """Before the list: none fits in the target countries, or nothing fits at all."""
+    if best.outside_targets:
+        names = [find_country(code) for code in need.target_countries]
+        dispatcher.utter_message(
+            response="utter_partner_none_in_targets",
+            target_names=", ".join(
+                c.name(language) if c else code
+                for c, code in zip(names, need.target_countries, strict=True)
+            ),
+        )
+    if best.weak:
+        dispatcher.utter_message(response="utter_partner_no_close_match")
+
+
 def _page(tracker: Tracker, dispatcher: CollectingDispatcher, page: int) -> list[EventType]:
     """Show page `page` (from 0) of the suggestions for the tracker's need."""
     rules = load_rules()
@@ -113,7 +130,10 @@ def _page(tracker: Tracker, dispatcher: CollectingDispatcher, page: int) -> list
         key = "utter_no_more_partners" if page else "utter_no_partner_suggestions"
         dispatcher.utter_message(response=key)
         return [SlotSet("partner_suggestions", shown or None), SlotSet("partner_page", page)]
-    _send(dispatcher, found, page * PAGE + 1, tracker.get_slot("language") or "en")
+    language = tracker.get_slot("language") or "en"
+    if page == 0:
+        _say_how_well(dispatcher, need, found[0], language)
+    _send(dispatcher, found, page * PAGE + 1, language)
     return [
         SlotSet("partner_suggestions", [*shown, *(s.ref for s in found)]),
         SlotSet("partner_page", page + 1),

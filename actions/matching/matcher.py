@@ -1,4 +1,9 @@
-"""The partner matcher: hard filters in SQL, then the weighted score of brief B3 in Python.
+"""The partner matcher: hard filters in SQL, then a relevance-first score in Python.
+
+The SME's need (its words, stemmed, with their synonyms) against each partner's keywords,
+title and description dominates the score; the S3 field and partner type come next (weights
+in data/partners/matching.yml). Stated target countries filter the suggestions: when none
+of them has a fitting partner, the best elsewhere are returned, marked `outside_targets`.
 
 No rasa-sdk here, so the web API, the benchmark and the tests use it directly::
 
@@ -49,6 +54,10 @@ class Suggestion:
     shared_keywords: tuple[str, ...]
     reasons: tuple[str, ...]
     reason_codes: tuple[str, ...]
+    #: The SME named target countries and this partner is in none (none there fits).
+    outside_targets: bool = False
+    #: Its text fits the need too little to call it a good match.
+    weak: bool = False
 
 
 def partnership_types_for(need: PartnerNeed, rules: MatchingRules) -> tuple[str, ...]:
@@ -68,7 +77,7 @@ def candidate_query(need: PartnerNeed, rules: MatchingRules, *, limit: int) -> C
         exclude_country=need.country,
         org_types=complement.org_types,
         s3_fields=need.s3_fields,
-        terms=tuple(text.unique_terms([need.need_description], limit=text.MAX_QUERY_TERMS)),
+        terms=tuple(text.query_terms(need.need_description)),
         preferred_org_types=preferred,
         target_countries=need.target_countries,
         limit=limit,
@@ -112,49 +121,65 @@ def rank(
 ) -> list[Suggestion]:
     """Score candidates that passed the hard filters, best first (ties by id).
 
-    Only the suggestions in `offset:offset+limit` are explained, the costly part.
+    With target countries, only partners there are ranked, unless none of them fits the
+    need (`rules.weak_match_below`): then all are, each marked `outside_targets`. Partners
+    whose text does not fit are left out when any fits; when none does, they are all there
+    is, each marked `weak`. Only the suggestions in `offset:offset+limit` are explained.
     """
-    query = text.terms(need.need_description)
+    needed = text.concepts(need.need_description)
     documents = [_document(record) for record in records]
-    idf = text.idf_weights(query, [set(doc) for doc in documents])
+    idf = text.idf_weights(needed, documents)
     scored = sorted(
         (
-            (_components(need, record, set(doc), query, idf, rules), record, doc)
+            (*_components(need, record, doc, needed, idf, rules), record)
             for record, doc in zip(records, documents, strict=True)
         ),
-        key=lambda item: (-item[0][0], item[1].organisation.id or 0),
+        key=lambda item: (-item[0], item[3].organisation.id or 0),
     )
+    outside = False
+    if need.target_countries:
+        inside = [item for item in scored if item[3].organisation.country in need.target_countries]
+        outside = not any(item[1]["text"] >= rules.weak_match_below for item in inside)
+        scored = scored if outside else inside
+    good = [item for item in scored if item[1]["text"] >= rules.weak_match_below]
+    scored = good or scored  # weak matches only when nothing fits
     end = None if limit is None else offset + limit
     return [
-        _suggest(need, record, doc, query, score, components, rules)
-        for (score, components), record, doc in scored[offset:end]
+        _suggest(need, record, score, components, covered, rules, outside_targets=outside)
+        for score, components, covered, record in scored[offset:end]
     ]
 
 
-def _document(record: OrganisationRecord) -> dict[str, str]:
-    """A profile's terms, each with the word it came from (keywords first)."""
+def _document(record: OrganisationRecord) -> dict[str, float]:
+    """A profile's terms with their weight: keywords and title 1, description words less.
+
+    The organisation's own name is no description of what it does ("... Labs", "...
+    University"), so it is left out.
+    """
     org = record.organisation
-    found: dict[str, str] = {}
-    for part in (*org.keywords.split(";"), org.title, org.description):
-        for term, word in text.words(part):
-            found.setdefault(term, word)
-    for term in record.search_terms:
-        found.setdefault(term, term)
+    found: dict[str, float] = {}
+    for part in (*org.keywords.split(";"), org.title, *record.search_terms):
+        for term in text.terms(part):
+            found[term] = 1.0
+    description = org.description.replace(org.name.removesuffix(" (demo)"), " ")
+    for term in text.terms(description):
+        found.setdefault(term, text.DESCRIPTION_WEIGHT)
     return found
 
 
 def _components(
     need: PartnerNeed,
     record: OrganisationRecord,
-    doc: set[str],
-    query: list[str],
-    idf: dict[str, float],
+    doc: dict[str, float],
+    needed: Sequence[text.Concept],
+    idf: Sequence[float],
     rules: MatchingRules,
-) -> tuple[float, dict[str, float]]:
-    """The weighted score and each criterion's fit (0..1)."""
+) -> tuple[float, dict[str, float], list[str]]:
+    """The weighted score, each criterion's fit (0..1) and the need's words the text covers."""
     org = record.organisation
+    relevance, covered = text.relevance(needed, idf, doc)
     components = {
-        "text": text.coverage(query, doc, idf),
+        "text": relevance,
         "s3_field": _s3_fit(need, record, rules),
         "partner_type": _type_fit(need, org.org_type, rules),
         "stage": _stage_fit(need, org.stage, rules),
@@ -162,21 +187,23 @@ def _components(
         "priority_bonus": float(bool(rules.priority_fields & set(record.s3_fields))),
     }
     score = sum(rules.weights[name] * value for name, value in components.items())
-    return round(score, 4), {name: round(value, 4) for name, value in components.items()}
+    rounded = {name: round(value, 4) for name, value in components.items()}
+    return round(score, 4), rounded, covered
 
 
 def _suggest(
     need: PartnerNeed,
     record: OrganisationRecord,
-    doc: dict[str, str],
-    query: list[str],
     score: float,
     components: dict[str, float],
+    covered: Sequence[str],
     rules: MatchingRules,
+    *,
+    outside_targets: bool,
 ) -> Suggestion:
     org = record.organisation
     assert org.id is not None
-    shared = tuple(dict.fromkeys(doc[t] for t in query if t in doc))
+    shared = tuple(covered)
     why = explain(need, record, components, shared, partnership_types_for(need, rules), rules)
     return Suggestion(
         id=org.id,
@@ -195,6 +222,8 @@ def _suggest(
         shared_keywords=shared,
         reasons=tuple(sentence for _, sentence in why),
         reason_codes=tuple(code for code, _ in why),
+        outside_targets=outside_targets,
+        weak=components["text"] < rules.weak_match_below,
     )
 
 

@@ -42,6 +42,7 @@ class MatchingRules:
     need_type_aliases: dict[str, str]
     partner_type_aliases: dict[str, str]
     candidate_limit: int
+    weak_match_below: float
     explanations: dict[str, Any]
 
     def complementary(self, a: str, b: str) -> bool:
@@ -94,6 +95,7 @@ def load_rules(directory: Path | None = None, language: str = "en") -> MatchingR
         need_type_aliases=_aliases(raw["need_type_aliases"]),
         partner_type_aliases=_aliases(raw.get("partner_type_aliases", {})),
         candidate_limit=int(raw["candidate_limit"]),
+        weak_match_below=float(raw.get("weak_match_below", 0.0)),
         explanations=explanations,
     )
     _check(rules)

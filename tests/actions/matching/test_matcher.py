@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -55,7 +56,8 @@ NEED = PartnerNeed(
 
 
 def test_rank_full_fit_scores_one_and_names_what_matched() -> None:
-    [best] = rank(NEED, [_record(1)], RULES)
+    keywords = "microalgae;photobioreactor;omega-3 oils;grow"
+    [best] = rank(NEED, [_record(1, keywords=keywords)], RULES)
     assert best.score == pytest.approx(1.0)
     assert set(best.components.values()) == {1.0}
     assert "photobioreactor" in best.shared_keywords and "microalgae" in best.shared_keywords
@@ -71,15 +73,39 @@ def test_rank_full_fit_scores_one_and_names_what_matched() -> None:
         assert part in why
 
 
-def test_rank_orders_by_weighted_criteria() -> None:
+def test_rank_puts_the_need_s_words_first_and_drops_what_does_not_fit() -> None:
     text_only = _record(2, s3_fields=("digital",))
     field_only = _record(3, title="Wind", description="Offshore wind.", keywords="wind")
     complementary = _record(4, s3_fields=("food",), title="Wind", description="x", keywords="")
     ranked = rank(NEED, [complementary, field_only, text_only], RULES)
-    # text (0.35) beats S3 field (0.25); a complementary field gets half the field's weight
-    assert [s.id for s in ranked] == [2, 3, 4]
-    assert ranked[2].components["s3_field"] == 0.5
-    assert "Complementary S3 field" in " ".join(ranked[2].reasons)
+    # the need's words decide; partners that do not fit them are left out when one does
+    assert [s.id for s in ranked] == [2]
+    assert not ranked[0].weak and not ranked[0].outside_targets
+
+
+def test_rank_without_a_fitting_text_orders_by_field_and_says_so() -> None:
+    field_only = _record(3, title="Wind", description="Offshore wind.", keywords="wind")
+    complementary = _record(4, s3_fields=("food",), title="Wind", description="x", keywords="")
+    need = replace(NEED, need_description="payroll services", target_countries=())
+    ranked = rank(need, [complementary, field_only], RULES)
+    assert [s.id for s in ranked] == [3, 4] and all(s.weak for s in ranked)
+    assert ranked[1].components["s3_field"] == 0.5  # a complementary field: half
+    assert "Complementary S3 field" in " ".join(ranked[1].reasons)
+
+
+def test_rank_keeps_to_target_countries_unless_none_there_fits() -> None:
+    fits_in_se = _record(5, country="SE")
+    fits_in_dk = _record(6, country="DK")
+    unrelated_in_se = _record(7, country="SE", title="Wind", description="x", keywords="wind")
+    assert [s.id for s in rank(NEED, [fits_in_dk, fits_in_se], RULES)] == [5]
+    elsewhere = rank(NEED, [fits_in_dk, unrelated_in_se], RULES)
+    assert [s.id for s in elsewhere] == [6] and elsewhere[0].outside_targets
+
+
+def test_the_why_names_the_need_s_words_never_generic_ones() -> None:
+    need = replace(NEED, need_description="A university lab with photobioreactor services")
+    [best] = rank(need, [_record(8, name="Photobioreactor University Labs (demo)")], RULES)
+    assert best.shared_keywords == ("photobioreactor",)
 
 
 def test_candidate_query_encodes_the_hard_filters() -> None:
@@ -114,8 +140,9 @@ def test_need_from_values_reads_what_users_type() -> None:
     assert infer_need_type("we are looking for a supplier of films", [], RULES) == "BR"
 
 
-def test_terms_drop_stop_words_and_plurals() -> None:
-    assert terms("We need batteries and sensors for the ferries!") == ["battery", "sensor", "ferry"]
+def test_terms_drop_stop_words_generic_words_and_plurals() -> None:
+    assert terms("We need batteries and sensors for the ferries!") == terms("battery sensor ferry")
+    assert terms("University labs offering services to SMEs") == []
 
 
 NEEDS = [

@@ -108,23 +108,52 @@ def _responses(result: dict[str, Any]) -> list[str]:
     return [r["response"] for r in result["responses"]]
 
 
-async def test_suggest_partners_sends_top_three_with_reasons() -> None:
+async def test_suggest_partners_sends_the_fitting_ones_with_reasons() -> None:
     result = await _run("action_suggest_partners", NEED_SLOTS)
     suggestions = [r for r in result["responses"] if r["response"] == "utter_partner_suggestion"]
-    assert [s["rank"] for s in suggestions] == [1, 2, 3]
+    assert [s["rank"] for s in suggestions] == [1, 2]  # the demo directory's two algae offers
     for s in suggestions:
-        assert s["country_name"] != "Finland"
-        assert "Shared keywords" in s["reasons"] and "omega-3" in s["reasons"]
+        assert s["country_name"] not in ("Finland", "Estonia", "Sweden")
+        assert "Shared keywords: photobioreactor, microalgae, omega-3" in s["reasons"]
         assert s["demo_mark"] == ""  # the name already says it
         assert s["partner_name"].endswith("(demo)")
-    assert _responses(result)[-2:] == ["utter_partner_demo_note", "utter_partner_next_step"]
+    responses = _responses(result)
+    [none_there] = [
+        r for r in result["responses"] if r["response"] == "utter_partner_none_in_targets"
+    ]
+    assert none_there["target_names"] == "Estonia, Sweden"
+    assert responses[0] == "utter_partner_none_in_targets"
+    assert responses[-2:] == ["utter_partner_demo_note", "utter_partner_next_step"]
     slots = _slots(result)
-    assert slots["partner_page"] == 1 and len(slots["partner_suggestions"]) == 3
+    assert slots["partner_page"] == 1 and len(slots["partner_suggestions"]) == 2
+
+
+async def test_suggest_partners_keeps_to_target_countries_with_a_fit() -> None:
+    result = await _run("action_suggest_partners", {**NEED_SLOTS, "target_countries": ["Germany"]})
+    suggestions = [r for r in result["responses"] if r["response"] == "utter_partner_suggestion"]
+    assert suggestions and {s["country_name"] for s in suggestions} == {"Germany"}
+    assert "utter_partner_none_in_targets" not in _responses(result)
+
+
+async def test_suggest_partners_says_when_nothing_fits() -> None:
+    slots = {
+        **NEED_SLOTS,
+        "need_description": "a bookkeeping and payroll service",
+        "need_type": "BR",
+    }
+    result = await _run("action_suggest_partners", slots)
+    assert "utter_partner_no_close_match" in _responses(result)
+    assert "utter_partner_suggestion" in _responses(result)  # the nearest, after saying so
 
 
 async def test_show_more_partners_continues_the_list() -> None:
-    first = _slots(await _run("action_suggest_partners", NEED_SLOTS))
-    more = await _run("action_show_more_partners", {**NEED_SLOTS, **first})
+    broad = {
+        **NEED_SLOTS,
+        "need_description": "Sensors to predict machine failures, and cameras to spot defects.",
+        "target_countries": None,
+    }
+    first = _slots(await _run("action_suggest_partners", broad))
+    more = await _run("action_show_more_partners", {**broad, **first})
     ranks = [r["rank"] for r in more["responses"] if r["response"] == "utter_partner_suggestion"]
     assert ranks == [4, 5, 6]
     slots = _slots(more)
