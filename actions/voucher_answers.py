@@ -106,6 +106,7 @@ def _yes_no_facts(text: str, language: str) -> dict[str, Any]:
     cues = _cues(language)
     negations = {fold(word) for word in cues["negations"]}
     facts: dict[str, Any] = {}
+    other_scheme = False  # a voucher of another scheme was named (not counted)
     for start, end in clauses(text):
         clause = text[start:end]
         for fact, phrases in cues["facts"].items():
@@ -113,13 +114,17 @@ def _yes_no_facts(text: str, language: str) -> dict[str, Any]:
             if position is not None and fact not in facts:
                 facts[fact] = not _negated(clause[:position], negations)
         position = _find(clause, cues["voucher_words"])
-        if position is not None and "vouchers_last_12_months" not in facts:
+        if position is not None and _find(clause, cues["other_schemes"]) is not None:
+            other_scheme = True  # "we had a national voucher": not this scheme's
+        elif position is not None and "vouchers_last_12_months" not in facts:
             if _negated(clause[:position], negations):
                 facts["vouchers_last_12_months"] = 0
             elif _find(clause, cues["voucher_received"]) is not None:
                 count = re.search(r"\b(\d{1,2})\b", clause[:position])
                 if count:
                     facts["vouchers_last_12_months"] = int(count.group(1))
+    if other_scheme and "vouchers_last_12_months" not in facts:
+        facts["vouchers_last_12_months"] = 0  # only other schemes' vouchers: none of this one
     return facts
 
 

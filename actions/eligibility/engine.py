@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -87,6 +88,7 @@ def _run_rules(
     sme: SmeAssessment,
     voucher: Decimal | None,
     language: str,
+    today: date | None = None,
 ) -> tuple[list[RuleResult], dict[str, None]]:
     """Each rule's result and the facts that would settle the unknown ones.
 
@@ -103,8 +105,9 @@ def _run_rules(
         if check is None and spec.kind == "check":
             raise SchemeError(f"rule {spec.id} is a check but names no check of the engine")
         ctx = Context(
-            profile, by_id, spec, sme, voucher, language, scheme.unknown_value, names, size_class
-        )
+            profile, by_id, spec, sme, voucher, language, scheme.unknown_value, names, size_class,
+            today or date.today(),
+        )  # fmt: skip
         outcome = check(ctx) if check else _default_outcome(spec.kind)
         template = spec.reasons.get(outcome.key)
         if template is None:
@@ -117,8 +120,13 @@ def _run_rules(
     return results, missing
 
 
-def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -> EligibilityResult:
+def evaluate(
+    profile: CompanyProfile, scheme: Scheme, *, language: str = "en", today: date | None = None
+) -> EligibilityResult:
     """Check `profile` against every rule of `scheme`.
+
+    Months of operation from a founding date are counted to `today` (the current date
+    unless given).
 
     Any failed rule makes the verdict ``not_eligible``; otherwise any unknown rule makes it
     ``needs_info``; otherwise ``eligible``. `missing` lists the profile fields that would
@@ -131,7 +139,7 @@ def evaluate(profile: CompanyProfile, scheme: Scheme, *, language: str = "en") -
     sme = assess_sme(profile, scheme.sme, language)
     cost = profile.eligible_cost_eur
     hypothetical = voucher_for_cost(cost, scheme) if cost is not None else None
-    results, missing = _run_rules(profile, scheme.rules, scheme, sme, hypothetical, language)
+    results, missing = _run_rules(profile, scheme.rules, scheme, sme, hypothetical, language, today)
     statuses = {r.status for r in results}
     verdict: Verdict = (
         "not_eligible"
@@ -159,6 +167,7 @@ def check_conditions(
     scheme: Scheme,
     *,
     language: str = "en",
+    today: date | None = None,
 ) -> tuple[RuleResult, ...]:
     """A national scheme's basic conditions against `profile`, by the engine's own checks.
 
@@ -166,5 +175,5 @@ def check_conditions(
     cannot be decided from the known facts is ``unknown``, not failed.
     """
     sme = assess_sme(profile, scheme.sme, language)
-    results, _ = _run_rules(profile, conditions, scheme, sme, None, language)
+    results, _ = _run_rules(profile, conditions, scheme, sme, None, language, today)
     return tuple(results)

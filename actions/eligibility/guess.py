@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from actions.eligibility.engine import EligibilityResult
+from actions.eligibility.nace import NaceError, code_in_answer
 from actions.eligibility.scheme import GuessSpec, Scheme
 
 #: Events after which a slot's value no longer comes from what the user just typed.
@@ -39,9 +40,16 @@ def confirmation(slot: str, value: Any) -> str:
 
 
 def typed_itself(value: Any, text: str) -> bool:
-    """Whether the user typed the value itself (a code such as "C28"), not words for it."""
+    """Whether the user typed the value itself (a code such as "C28", or "28" for it), not
+    words for it."""
     pattern = rf"(?<![\w.]){re.escape(str(value))}(?![\w])"
-    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+    if re.search(pattern, text, flags=re.IGNORECASE) is not None:
+        return True
+    try:
+        code = code_in_answer(text)
+    except NaceError:
+        return False
+    return code is not None and code.code == str(value)
 
 
 def is_guess(events: Sequence[Mapping[str, Any]], slot: str, value: Any) -> bool:
@@ -124,10 +132,22 @@ def sector_table(data_dir: Path, language: str) -> dict[str, dict[str, Any]]:
 def sector_slots(choice: Any, data_dir: Path, language: str) -> dict[str, Any] | None:
     """The profile's sector slots from an answer to the sector pick-list.
 
-    `choice` is a sector key (a button), the NLU's sector entity (a dict), or the user's own
-    words; words that name no known sector keep the words and leave the NACE code unknown.
+    `choice` is a sector key (a button), the NLU's sector entity (a dict), a NACE code in
+    any notation ("62.01", "J62"), or the user's own words; words that name no known sector
+    keep the words and leave the NACE code unknown.
+
+    Raises:
+        NaceError: the answer is a NACE code that does not exist.
     """
     table = sector_table(data_dir, language)
+    code = code_in_answer(choice) if isinstance(choice, str) else None
+    if code is not None:
+        return {
+            "sector": code.code,
+            "nace_code": code.code,
+            "nace_section": code.section,
+            "s3_field": None,
+        }
     if isinstance(choice, Mapping):
         nace = choice.get("nace")
         key = choice.get("sector")

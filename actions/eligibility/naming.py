@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from actions.countries import find_country
-from actions.eligibility.nace import normalise_nace
+from actions.eligibility.nace import NaceError, normalise_nace
 from actions.eligibility.scheme import Texts, pick
 
 
@@ -64,6 +64,12 @@ class Names:
             return pick(text["section_code"], language).format(name=name, code=normal)
         name = pick(data["divisions"][normal[1:3]], language)
         return pick(text["with_code"], language).format(name=name, code=normal)
+
+    def nace_error(self, error: NaceError, language: str = "en") -> str:
+        """Why a text is not a NACE code, in words (the API's 422 message, the chat's answer)."""
+        data = _yaml(self.data_dir / "vouchers" / "nace.yml")
+        template = pick(data["errors"][error.key], language)
+        return " ".join(template.format(**error.values).split())
 
     def sector(self, label: str | None, code: str | None, language: str = "en") -> str:
         """The sector as the rules understood it: its NACE code in words when there is one

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from actions.eligibility.company import CompanyProfile
+from actions.eligibility.founding import operating_months, shown
 from actions.eligibility.nace import nace_contains, nace_matches, normalise_nace
 from actions.eligibility.naming import Names
 from actions.eligibility.scheme import RuleSpec, Texts, pick
@@ -35,6 +37,7 @@ class Context:
     unknown_value: Texts
     names: Names
     size_class: str  # the company's size class in words ("small enterprise", "not known yet")
+    today: date = field(default_factory=date.today)  # months of operation are counted to it
 
     def show(self, value: object) -> str:
         """A fact for a reason text; "not known" when missing."""
@@ -96,29 +99,61 @@ def check_country(ctx: Context) -> Outcome:
     regions: dict[str, dict[str, Any]] = ctx.spec.params.get("regions", {}).get(country, {})
     if not regions:
         return Outcome("pass", "pass", values)
-    values["regions"] = ", ".join(spec["names"][0].title() for spec in regions.values())
+    values["regions"] = _region_list(regions)
     if region is None:
         return Outcome("unknown", "unknown_region", values, ("region",))
+    listed = listed_region(regions, region)
+    if listed is None:
+        return Outcome("fail", "region_outside", values)
+    values["region"] = listed
+    return Outcome("pass", "pass_region", values)
+
+
+def _region_list(regions: Mapping[str, Mapping[str, Any]]) -> str:
+    """The listed regions by name, comma-separated ("Schleswig-Holstein, Hamburg, ...")."""
+    return ", ".join(str(spec["names"][0]).title() for spec in regions.values())
+
+
+def listed_region(regions: Mapping[str, Mapping[str, Any]], region: str) -> str | None:
+    """The name of the listed region that `region` is or lies in, or None when it is none.
+
+    `region` is an ISO 3166-2 code (DE-HH), its part after the dash, a NUTS code starting with
+    the region's (DE600) or a name people write ("Hamburg"); `regions` is V2's table.
+    """
     wanted = region.strip().casefold()
     for code, spec in regions.items():
         names = (code.casefold(), code.casefold().split("-")[1], *spec["names"])
         if wanted in names or wanted.startswith(str(spec["nuts"]).casefold()):
-            values["region"] = str(spec["names"][0]).title()
-            return Outcome("pass", "pass_region", values)
-    return Outcome("fail", "region_outside", values)
+            return str(spec["names"][0]).title()
+    return None
+
+
+def _months_missing(profile: CompanyProfile) -> str:
+    """The fact that would settle how long the company has operated: the founding month when
+    the year is known, else the months themselves."""
+    return "month_founded" if profile.year_founded is not None else "months_operating"
 
 
 def check_track_record(ctx: Context) -> Outcome:
-    """V3: months operating, and a closed financial year or a business plan."""
+    """V3: months operating (from the founding month), and a closed year or a business plan.
+
+    With only the founding year, the months lie in a span; the month is asked only when the
+    span straddles the minimum.
+    """
     p, params = ctx.profile, ctx.spec.params
+    span = operating_months(p, ctx.today)
+    minimum = int(params["min_months"])
     values = {
-        "months": ctx.show(p.months_operating),
+        "months": shown(span) if span else ctx.show(None),
         "years": ctx.show(p.closed_financial_years),
-        "min_months": str(params["min_months"]),
+        "min_months": str(minimum),
+        "year": ctx.show(p.year_founded),
     }
-    if p.months_operating is not None and p.months_operating < params["min_months"]:
+    if span is not None and span[1] < minimum:
         return Outcome("fail", "too_young", values)
-    missing = [] if p.months_operating is not None else ["months_operating"]
+    if span is not None and span[0] < minimum:
+        return Outcome("unknown", "unknown_month", values, ("month_founded",))
+    missing = [] if span is not None else [_months_missing(p)]
     years = p.closed_financial_years
     if years is None:
         return Outcome("unknown", "unknown", values, (*missing, "closed_financial_years"))
@@ -155,7 +190,11 @@ def check_standing(ctx: Context) -> Outcome:
 
 
 def check_sector(ctx: Context) -> Outcome:
-    """V5: the NACE code is not in an excluded section or division."""
+    """V5: the NACE code is not in an excluded section or division.
+
+    A code near an exclusion that the rule names as not excluded (fish processing, farm
+    machinery, forestry) passes with the reason why, so the difference is visible.
+    """
     raw = ctx.profile.nace_code
     code = normalise_nace(raw) if raw else None
     if code is None:
@@ -169,6 +208,10 @@ def check_sector(ctx: Context) -> Outcome:
         if nace_matches(code, str(entry["code"])):
             values["label"] = pick(entry["label"], ctx.language)
             return Outcome("fail", "excluded", values)
+    for entry in ctx.spec.params.get("not_excluded", []):
+        if nace_matches(code, str(entry["code"])):
+            values["label"] = pick(entry["label"], ctx.language)
+            return Outcome("pass", "pass_note", values)
     return Outcome("pass", "pass", values)
 
 
@@ -191,14 +234,16 @@ def check_de_minimis(ctx: Context) -> Outcome:
 
 
 def check_transnational(ctx: Context) -> Outcome:
-    """V9: the provider is in another scheme country."""
+    """V9: the provider is in another scheme country; in Germany, in one of V2's Länder."""
     countries = [str(c) for c in ctx.spec.params["countries"]]
     country = (ctx.profile.country or "").upper() or None
     provider = (ctx.profile.provider_country or "").upper() or None
+    region = ctx.profile.provider_region
     values = {
         "country": ctx.country(country),
         "provider_country": ctx.country(provider),
         "countries": ctx.names.countries(countries, ctx.language),
+        "provider_region": ctx.names.region(region, ctx.language) if region else ctx.show(None),
     }
     if provider is not None and provider not in countries:
         return Outcome("fail", "provider_outside", values)
@@ -209,7 +254,17 @@ def check_transnational(ctx: Context) -> Outcome:
         return Outcome("unknown", "unknown", values, tuple(missing))
     if provider == country:
         return Outcome("fail", "same_country", values)
-    return Outcome("pass", "pass", values)
+    regions: dict[str, dict[str, Any]] = ctx.spec.params.get("regions", {}).get(provider, {})
+    if not regions:
+        return Outcome("pass", "pass", values)
+    values["regions"] = _region_list(regions)
+    if region is None:
+        return Outcome("unknown", "unknown_provider_region", values, ("provider_region",))
+    listed = listed_region(regions, region)
+    if listed is None:
+        return Outcome("fail", "provider_region_outside", values)
+    values["provider_region"] = listed
+    return Outcome("pass", "pass_region", values)
 
 
 def check_provider(ctx: Context) -> Outcome:
@@ -333,24 +388,28 @@ def check_size_class(ctx: Context) -> Outcome:
 
 def check_age(ctx: Context) -> Outcome:
     """A national condition: how long the company has operated, within the scheme's bounds."""
-    months = ctx.profile.months_operating
     params = ctx.spec.params
     values: dict[str, str] = {k: str(params[k]) for k in ("min_months", "max_years") if k in params}
-    if months is None:
-        return Outcome("unknown", "unknown", values, ("months_operating",))
-    values["years"] = format_number(months // MONTHS_PER_YEAR)
-    values["months"] = format_number(months)
-    too_young = "min_months" in params and months < params["min_months"]
-    too_old = "max_years" in params and months >= params["max_years"] * MONTHS_PER_YEAR
-    if too_young or too_old:
-        # Months counted from a founding year may be up to `tolerance_months` too many:
-        # a company that may still be young enough is not turned away.
-        surely_old = months - params.get("tolerance_months", 0) >= (
-            params.get("max_years", 0) * MONTHS_PER_YEAR
-        )
-        if too_old and not surely_old:
-            return Outcome("unknown", "borderline", values, ("months_operating",))
-        return Outcome("fail", "too_young" if too_young else "too_old", values)
+    span = operating_months(ctx.profile, ctx.today)
+    if span is None:
+        return Outcome("unknown", "unknown", values, (_months_missing(ctx.profile),))
+    low, high = span
+    if ctx.profile.months_operating is not None:
+        # Months stated outright may have been counted from 1 January of the founding year,
+        # up to `tolerance_months` too many: a company that may still be young enough is
+        # not turned away.
+        low = high - params.get("tolerance_months", 0)
+    values["years"] = format_number(Decimal(high // MONTHS_PER_YEAR))
+    values["months"] = shown(span)
+    if "min_months" in params and high < params["min_months"]:
+        return Outcome("fail", "too_young", values)
+    if "min_months" in params and span[0] < params["min_months"]:
+        return Outcome("unknown", "unknown", values, (_months_missing(ctx.profile),))
+    limit = params.get("max_years", 0) * MONTHS_PER_YEAR
+    if "max_years" in params and high >= limit:
+        if low < limit:
+            return Outcome("unknown", "borderline", values, (_months_missing(ctx.profile),))
+        return Outcome("fail", "too_old", values)
     return Outcome("pass", "pass", values)
 
 

@@ -19,9 +19,11 @@ from actions.eligibility import (
     Scheme,
     evaluate,
     load_scheme,
-    normalise_nace,
     pick,
+    vouchers_dir,
 )
+from actions.eligibility.nace import NaceError, read_nace
+from actions.eligibility.naming import Names
 from bot.web.deps import SettingsDep
 from bot.web.errors import validation_details, validation_error
 from bot.web.fields import Country, storable
@@ -37,12 +39,12 @@ MAX_TEXT = 100
 
 
 def _nace(value: str) -> str:
-    code = normalise_nace(value)
-    if code is None:
-        raise ValueError(
-            "must be a NACE Rev. 2 code: a section letter and its division, such as A01 or C10.1"
-        )
-    return code
+    """The canonical NACE Rev. 2 code of any accepted notation (62.01, 6201, J62.01, a Rev. 2.1
+    letter); a code that does not exist is refused with the reason (422)."""
+    try:
+        return read_nace(value).code
+    except NaceError as error:
+        raise ValueError(Names(vouchers_dir().parent).nace_error(error)) from None
 
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(storable)]

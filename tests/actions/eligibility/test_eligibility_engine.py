@@ -138,7 +138,8 @@ def test_national_schemes_unknown_or_odd_country_is_empty() -> None:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [("c10.1", "C10.1"), ("A01", "A01"), ("K", "K"), ("J62.01", "J62.01"), ("A10", None),
-     ("10.1", None), ("C1", None), ("Z99", None), ("C10.123", None)],
+     ("10.1", "C10.1"), ("C1", None), ("Z99", None), ("C10.123", None), ("M68", "L68"),
+     ("04", None), ("V", "U")],
 )  # fmt: skip
 def test_normalise_nace(code: str, expected: str | None) -> None:
     assert normalise_nace(code) == expected

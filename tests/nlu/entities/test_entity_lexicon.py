@@ -100,7 +100,7 @@ def test_partner_type_not_found_in_ordinary_text(extract: Extract, text: str) ->
         ("mobile games", "gaming", "digital"),
         ("defect scanners", "electronics_iot", "digital"),
         ("small electrolysers", "energy", "energy"),
-        ("we smoke and can sprats", "food", "bio"),
+        ("we smoke and can sprats", "seafood_processing", "bio"),
         ("food waste into feed", "recycling", "circular"),
         ("web shops", "software", "digital"),
         ("we run two bakeries", "food", "bio"),
