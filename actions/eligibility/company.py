@@ -52,6 +52,8 @@ class CompanyProfile:
     partner_enterprises: tuple[Enterprise, ...] = field(default_factory=tuple)
     linked_enterprises: tuple[Enterprise, ...] = field(default_factory=tuple)
     months_operating: Decimal | None = None
+    year_founded: int | None = None  # with the month, months of operation are counted from it
+    month_founded: int | None = None  # 1-12
     closed_financial_years: int | None = None
     has_business_plan: bool | None = None
     in_difficulty: bool | None = None
