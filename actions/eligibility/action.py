@@ -26,6 +26,7 @@ from actions.eligibility import (
     pick,
     vouchers_dir,
 )
+from actions.eligibility.application import Situation, declarations, who_applies
 from actions.eligibility.guess import (
     confirmation,
     deciding_guess,
@@ -34,6 +35,7 @@ from actions.eligibility.guess import (
     typed_itself,
 )
 from actions.eligibility.national import NationalFit, national_fits
+from actions.eligibility.scheme import load_national_schemes
 from actions.eligibility.sme import format_number
 
 PROFILE_SLOTS = (
@@ -287,9 +289,29 @@ def _send_answer(
         response="utter_voucher_demo_note",
         scheme_name=result.scheme_name,
         disclaimer=pick(scheme.disclaimer, language),
+        who_applies=who_applies(scheme, language),
     )
+    _send_declarations(dispatcher, result, scheme, values, language)
     _send_national(dispatcher, profile_from_values(values), scheme, language)
     dispatcher.utter_message(response="utter_voucher_partner_search")
+
+
+def _send_declarations(
+    dispatcher: CollectingDispatcher,
+    result: EligibilityResult,
+    scheme: Scheme,
+    values: Mapping[str, Any],
+    language: str,
+) -> None:
+    """What the application will declare or attach, those that matter here, as a short list."""
+    country = profile_from_values(values).country
+    national = bool(country and load_national_schemes(scheme.data_dir / "vouchers", country))
+    found = declarations(scheme, result.verdict, Situation(values, national), language)
+    if found:
+        dispatcher.utter_message(
+            response="utter_voucher_declarations",
+            declarations="\n".join(f"• {item}" for item in found),
+        )
 
 
 def _send_national(

@@ -122,6 +122,8 @@ class Scheme:
     size_classes: dict[str, Texts]
     guesses: tuple[GuessSpec, ...]
     data_dir: Path
+    # What the chat says about applying, and when (the `application` section; application.py)
+    application: dict[str, Any] = field(default_factory=dict)
 
     def size_class(
         self, category: str | None, is_sme: bool, language: str = DEFAULT_LANGUAGE
@@ -271,6 +273,7 @@ def load_scheme(vouchers_dir: Path, scheme_file: str = "bsr_demo.yml") -> Scheme
             size_classes={k: dict(v) for k, v in raw["size_classes"].items()},
             guesses=tuple(_guess(g) for g in raw.get("guesses") or ()),
             data_dir=vouchers_dir.parent,
+            application=dict(raw.get("application") or {}),
         )
     except (KeyError, TypeError) as exc:
         raise SchemeError(f"{scheme_file}: missing or malformed {exc}") from exc

@@ -112,10 +112,11 @@ async def test_action_eligible_sends_verdict_amount_and_next_steps() -> None:
         "utter_voucher_rules_passed",
         "utter_voucher_amount",
         "utter_voucher_demo_note",
+        "utter_voucher_declarations",
         "utter_voucher_national_scheme",
         "utter_voucher_partner_search",
     ]
-    verdict, passed, amount, note, national, _ = result["responses"]
+    verdict, passed, amount, note, _, national, _ = result["responses"]
     assert "demo" in verdict["scheme_name"].lower()
     assert "not an official scheme" in note["disclaimer"]
     assert verdict["size_class"] == "small enterprise"
@@ -324,3 +325,43 @@ async def test_action_asks_about_a_country_read_from_a_sentence_when_it_decides(
     assert _slots(denied)["country"] is None  # wrong: forgotten, and the verdict waits for it
     needs = _one(denied, "utter_voucher_needs_info")
     assert "the country where the company is registered" in needs["missing_facts"]
+
+
+def _declared(result: dict[str, Any]) -> list[str]:
+    """The lines of the declarations message, without their bullets; [] when none was sent."""
+    found = [r for r in result["responses"] if r["response"] == "utter_voucher_declarations"]
+    return [line.removeprefix("• ") for r in found for line in r["declarations"].splitlines()]
+
+
+async def test_action_every_verdict_says_who_applies_in_the_demo_and_in_the_real_pilot() -> None:
+    for slots in (ELIGIBLE_SLOTS, {**ELIGIBLE_SLOTS, "employees": 300}, {"language": "en"}):
+        note = _one(await _run(slots), "utter_voucher_demo_note")
+        assert "The SME applies, with the provider's quote" in note["who_applies"]
+        assert "in the real BSR pilot only the research organisations could apply" in (
+            note["who_applies"]
+        )
+
+
+async def test_action_eligible_lists_the_declarations_that_matter_for_the_company() -> None:
+    declared = _declared(await _run(ELIGIBLE_SLOTS))  # EUR 6,000 from Finland
+    assert declared[0].startswith("the innovation need")  # V7
+    assert declared[1].startswith("the smart specialisation priority")  # V8
+    assert "that no national voucher pays the same costs" in declared  # FI has a scheme
+    assert "two more, as the service costs over EUR 5,000" in declared[3]  # V19
+    assert declared[-1].endswith("within 10 working days)")  # V20
+    assert not any("home research organisation" in line for line in declared)  # V15: no help
+
+
+async def test_action_declarations_depend_on_cost_and_national_schemes() -> None:
+    cheap = _declared(await _run({**ELIGIBLE_SLOTS, "eligible_cost_eur": 5_000}))
+    assert not any("two more" in line for line in cheap)  # not over EUR 5,000: one quote
+    german = {**ELIGIBLE_SLOTS, "country": "DE", "region": "DEF0", "provider_country": "EE"}
+    assert not any("national voucher" in line for line in _declared(await _run(german)))
+
+
+async def test_action_not_eligible_lists_no_declarations_but_needs_info_does() -> None:
+    failed = await _run({**ELIGIBLE_SLOTS, "in_difficulty": True})
+    assert _responses(failed)[0] == "utter_voucher_not_eligible"
+    assert _declared(failed) == []
+    unknown = {k: v for k, v in ELIGIBLE_SLOTS.items() if k != "tax_arrears"}
+    assert len(_declared(await _run(unknown))) == 5
