@@ -337,9 +337,8 @@ async def test_action_every_verdict_says_who_applies_in_the_demo_and_in_the_real
     for slots in (ELIGIBLE_SLOTS, {**ELIGIBLE_SLOTS, "employees": 300}, {"language": "en"}):
         note = _one(await _run(slots), "utter_voucher_demo_note")
         assert "The SME applies, with the provider's quote" in note["who_applies"]
-        assert "in the real BSR pilot only the research organisations could apply" in (
-            note["who_applies"]
-        )
+        real_pilot = "in the real BSR pilot only the research organisations could apply"
+        assert real_pilot in note["who_applies"]
 
 
 async def test_action_eligible_lists_the_declarations_that_matter_for_the_company() -> None:
