@@ -100,19 +100,23 @@ def _send(
 
 
 def _say_how_well(
-    dispatcher: CollectingDispatcher, need: PartnerNeed, best: Suggestion, language: str
+    dispatcher: CollectingDispatcher, need: PartnerNeed, found: list[Suggestion], language: str
 ) -> None:
-    """Before the list: none fits in the target countries, or nothing fits at all."""
-    if best.outside_targets:
+    """Before the list: few or no partners fit in the target countries, or none fits at all."""
+    inside = sum(not s.outside_targets for s in found)
+    if need.target_countries and inside < len(found):
         names = [find_country(code) for code in need.target_countries]
         dispatcher.utter_message(
-            response="utter_partner_none_in_targets",
+            response="utter_partner_none_in_targets"
+            if not inside
+            else "utter_partner_few_in_targets",
             target_names=", ".join(
                 c.name(language) if c else code
                 for c, code in zip(names, need.target_countries, strict=True)
             ),
+            count=inside,
         )
-    if best.weak:
+    if found[0].weak:
         dispatcher.utter_message(response="utter_partner_no_close_match")
 
 
@@ -132,7 +136,7 @@ def _page(tracker: Tracker, dispatcher: CollectingDispatcher, page: int) -> list
         return [SlotSet("partner_suggestions", shown or None), SlotSet("partner_page", page)]
     language = tracker.get_slot("language") or "en"
     if page == 0:
-        _say_how_well(dispatcher, need, found[0], language)
+        _say_how_well(dispatcher, need, found, language)
     _send(dispatcher, found, page * PAGE + 1, language)
     return [
         SlotSet("partner_suggestions", [*shown, *(s.ref for s in found)]),

@@ -2,8 +2,8 @@
 
 The SME's need (its words, stemmed, with their synonyms) against each partner's keywords,
 title and description dominates the score; the S3 field and partner type come next (weights
-in data/partners/matching.yml). Stated target countries filter the suggestions: when none
-of them has a fitting partner, the best elsewhere are returned, marked `outside_targets`.
+in data/partners/matching.yml). Stated target countries filter the suggestions: the fitting
+partners there come first, then the best elsewhere, marked `outside_targets`.
 
 No rasa-sdk here, so the web API, the benchmark and the tests use it directly::
 
@@ -54,7 +54,8 @@ class Suggestion:
     shared_keywords: tuple[str, ...]
     reasons: tuple[str, ...]
     reason_codes: tuple[str, ...]
-    #: The SME named target countries and this partner is in none (none there fits).
+    #: The SME named target countries and this partner is in none of them (it comes after
+    #: every fitting partner there).
     outside_targets: bool = False
     #: Its text fits the need too little to call it a good match.
     weak: bool = False
@@ -121,10 +122,12 @@ def rank(
 ) -> list[Suggestion]:
     """Score candidates that passed the hard filters, best first (ties by id).
 
-    With target countries, only partners there are ranked, unless none of them fits the
-    need (`rules.weak_match_below`): then all are, each marked `outside_targets`. Partners
-    whose text does not fit are left out when any fits; when none does, they are all there
-    is, each marked `weak`. Only the suggestions in `offset:offset+limit` are explained.
+    Partners whose text does not fit the need (`rules.weak_match_below`) are left out when
+    any fits; when none does, they are all there is, each marked `weak`. With target
+    countries, the partners there that fit (also reaching `rules.target_fit_share` of the
+    best text fit anywhere) come first; the best elsewhere follow, marked `outside_targets`,
+    so the SME always sees something worth meeting. Only the suggestions in
+    `offset:offset+limit` are explained, the costly part.
     """
     needed = text.concepts(need.need_description)
     documents = [_document(record) for record in records]
@@ -136,16 +139,29 @@ def rank(
         ),
         key=lambda item: (-item[0], item[3].organisation.id or 0),
     )
-    outside = False
-    if need.target_countries:
-        inside = [item for item in scored if item[3].organisation.country in need.target_countries]
-        outside = not any(item[1]["text"] >= rules.weak_match_below for item in inside)
-        scored = scored if outside else inside
     good = [item for item in scored if item[1]["text"] >= rules.weak_match_below]
     scored = good or scored  # weak matches only when nothing fits
+    targets = need.target_countries
+    if targets:
+        best = max((item[1]["text"] for item in scored), default=0.0)
+        enough = max(rules.weak_match_below, rules.target_fit_share * best)
+        first = [
+            item
+            for item in scored
+            if item[3].organisation.country in targets and item[1]["text"] >= enough
+        ]
+        scored = first + [item for item in scored if not any(item is f for f in first)]
     end = None if limit is None else offset + limit
     return [
-        _suggest(need, record, score, components, covered, rules, outside_targets=outside)
+        _suggest(
+            need,
+            record,
+            score,
+            components,
+            covered,
+            rules,
+            outside_targets=bool(targets) and record.organisation.country not in targets,
+        )
         for score, components, covered, record in scored[offset:end]
     ]
 

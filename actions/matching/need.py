@@ -53,7 +53,7 @@ def normalise_s3_field(value: Any, rules: MatchingRules) -> str | None:
     text = " ".join(value.casefold().split())
     if text in S3_FIELDS:
         return text
-    return rules.s3_field_aliases.get(text)
+    return rules.s3_field_aliases.get(text) or _by_label(text, "s3_fields", rules)
 
 
 def normalise_partner_type(value: Any, rules: MatchingRules) -> str | None:
@@ -62,7 +62,17 @@ def normalise_partner_type(value: Any, rules: MatchingRules) -> str | None:
     if code is not None or not isinstance(value, str):
         return code
     text = " ".join(value.casefold().split())
-    return rules.partner_type_aliases.get(text) or rules.partner_type_aliases.get(_code(value))
+    return (
+        rules.partner_type_aliases.get(text)
+        or rules.partner_type_aliases.get(_code(value))
+        or _by_label(text, "org_types", rules)
+    )
+
+
+def _by_label(text: str, vocabulary: str, rules: MatchingRules) -> str | None:
+    """The code whose display name (data/partners/explanations_<lang>.yml) is `text`."""
+    labels: dict[str, str] = rules.explanations.get(vocabulary, {})
+    return next((code for code, label in labels.items() if label.casefold() == text), None)
 
 
 def normalise_choice(value: Any, allowed: Iterable[str]) -> str | None:

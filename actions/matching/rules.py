@@ -43,6 +43,7 @@ class MatchingRules:
     partner_type_aliases: dict[str, str]
     candidate_limit: int
     weak_match_below: float
+    target_fit_share: float
     explanations: dict[str, Any]
 
     def complementary(self, a: str, b: str) -> bool:
@@ -96,6 +97,7 @@ def load_rules(directory: Path | None = None, language: str = "en") -> MatchingR
         partner_type_aliases=_aliases(raw.get("partner_type_aliases", {})),
         candidate_limit=int(raw["candidate_limit"]),
         weak_match_below=float(raw.get("weak_match_below", 0.0)),
+        target_fit_share=float(raw.get("target_fit_share", 0.0)),
         explanations=explanations,
     )
     _check(rules)

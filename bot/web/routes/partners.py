@@ -8,9 +8,27 @@ from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from actions.matching import PartnerNeed, Suggestion, directory_engine, suggest_partners
+from actions.matching import (
+    PartnerNeed,
+    Suggestion,
+    directory_engine,
+    load_rules,
+    suggest_partners,
+)
+from actions.matching.need import (
+    infer_need_type,
+    normalise_need_type,
+    normalise_partner_type,
+    normalise_s3_field,
+)
 from bot.storage import session
-from bot.storage.models_partners import ORG_TYPES, PARTNERSHIP_TYPES, S3_FIELDS, STAGES
+from bot.storage.models_partners import (
+    ORG_TYPES,
+    PARTNERSHIP_TYPES,
+    PROFILE_TYPES,
+    S3_FIELDS,
+    STAGES,
+)
 from bot.web.deps import SettingsDep
 from bot.web.errors import validation_details, validation_error
 from bot.web.fields import Country, storable
@@ -31,8 +49,33 @@ def _nuts(value: str) -> str:
     return code
 
 
-S3Field = Literal[S3_FIELDS]  # type: ignore[valid-type]
-OrgType = Literal[ORG_TYPES]  # type: ignore[valid-type]
+def _s3_field(value: str) -> str:
+    code = normalise_s3_field(value, load_rules())
+    if code is None:
+        raise ValueError(f"must be an S3 field, by code ({', '.join(S3_FIELDS)}) or name")
+    return code
+
+
+def _org_type(value: str) -> str:
+    code = normalise_partner_type(value, load_rules())
+    if code is None:
+        raise ValueError(f"must be a partner type, by code ({', '.join(ORG_TYPES)}) or name")
+    return code
+
+
+def _need_type(value: str) -> str:
+    code = normalise_need_type(value, load_rules())
+    if code is None:
+        raise ValueError(
+            f"must be a need type ({', '.join(PROFILE_TYPES)}) or its name, such as "
+            "'technology request'"
+        )
+    return code
+
+
+S3Field = Annotated[str, Field(max_length=80), AfterValidator(_s3_field)]
+OrgType = Annotated[str, Field(max_length=80), AfterValidator(_org_type)]
+NeedType = Annotated[str, Field(max_length=80), AfterValidator(_need_type)]
 PartnershipType = Literal[PARTNERSHIP_TYPES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 
@@ -44,15 +87,31 @@ class PartnerMatchIn(BaseModel):
 
     country: Country = Field(description="The SME's country; partners come from other ones.")
     region: Annotated[str, Field(max_length=5), AfterValidator(_nuts)] | None = None
-    need_type: Literal["BO", "BR", "TO", "TR", "RDR"] = Field(
-        description="The SME's EEN profile type: what it offers or requests."
+    need_type: NeedType | None = Field(
+        default=None,
+        description=(
+            "The SME's EEN profile type (BO, BR, TO, TR, RDR, or a name such as 'technology "
+            "request'); guessed from the need's words and partner types when left out."
+        ),
     )
     need_description: Annotated[
         str, Field(max_length=MAX_DESCRIPTION), AfterValidator(storable)
     ] = ""
-    s3_fields: list[S3Field] = Field(default_factory=list, max_length=len(S3_FIELDS))
-    partner_types: list[OrgType] = Field(default_factory=list, max_length=len(ORG_TYPES))
-    target_countries: list[Country] = Field(default_factory=list, max_length=50)
+    s3_fields: list[S3Field] = Field(
+        default_factory=list,
+        max_length=len(S3_FIELDS),
+        description="S3 fields by code (bio) or name (bioeconomy), any case.",
+    )
+    partner_types: list[OrgType] = Field(
+        default_factory=list,
+        max_length=len(ORG_TYPES),
+        description="Partner types sought by code (rto) or name (research institute), any case.",
+    )
+    target_countries: list[Country] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Only partners there are suggested, unless none there fits the need.",
+    )
     partnership_types: list[PartnershipType] = Field(
         default_factory=list,
         max_length=len(PARTNERSHIP_TYPES),
@@ -84,9 +143,16 @@ class SuggestionOut(BaseModel):
 
 
 class PartnerMatchOut(BaseModel):
-    """The suggestions, best first."""
+    """The suggestions, best first, and how well they answer the need."""
 
     demo: bool = Field(description="Whether any suggestion is a fictional demo organisation.")
+    need_type: str = Field(description="The need type matched: the one sent, or the guess.")
+    outside_targets: bool = Field(
+        description="Target countries were named, none has a fitting partner: these are elsewhere."
+    )
+    good_match: bool = Field(
+        description="Whether the suggestions fit the need's words; false: only the nearest."
+    )
     count: int
     suggestions: list[SuggestionOut]
 
@@ -136,13 +202,17 @@ def _out(suggestion: Suggestion) -> SuggestionOut:
 async def create_partner_match(request: Request, settings: SettingsDep) -> PartnerMatchOut:
     """Suggest partners from the directory for an SME's need (demo entries are marked)."""
     checked = _parse(await request.body())
+    partner_types = tuple(dict.fromkeys(checked.partner_types))
+    need_type = checked.need_type or infer_need_type(
+        checked.need_description, partner_types, load_rules()
+    )
     need = PartnerNeed(
-        need_type=checked.need_type,
+        need_type=need_type,
         country=checked.country,
         need_description=checked.need_description,
         region=checked.region,
         s3_fields=tuple(dict.fromkeys(checked.s3_fields)),
-        partner_types=tuple(dict.fromkeys(checked.partner_types)),
+        partner_types=partner_types,
         target_countries=tuple(dict.fromkeys(checked.target_countries)),
         partnership_types=tuple(dict.fromkeys(checked.partnership_types)),
         stage=checked.stage,
@@ -158,6 +228,9 @@ async def create_partner_match(request: Request, settings: SettingsDep) -> Partn
     found = await run_in_threadpool(run)
     return PartnerMatchOut(
         demo=any(s.is_demo for s in found),
+        need_type=need_type,
+        outside_targets=bool(found) and found[0].outside_targets,
+        good_match=bool(found) and not found[0].weak,
         count=len(found),
         suggestions=[_out(s) for s in found],
     )

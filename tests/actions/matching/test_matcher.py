@@ -93,11 +93,12 @@ def test_rank_without_a_fitting_text_orders_by_field_and_says_so() -> None:
     assert "Complementary S3 field" in " ".join(ranked[1].reasons)
 
 
-def test_rank_keeps_to_target_countries_unless_none_there_fits() -> None:
+def test_rank_puts_fitting_partners_in_target_countries_first() -> None:
     fits_in_se = _record(5, country="SE")
     fits_in_dk = _record(6, country="DK")
     unrelated_in_se = _record(7, country="SE", title="Wind", description="x", keywords="wind")
-    assert [s.id for s in rank(NEED, [fits_in_dk, fits_in_se], RULES)] == [5]
+    ranked = rank(NEED, [fits_in_dk, fits_in_se], RULES)
+    assert [(s.id, s.outside_targets) for s in ranked] == [(5, False), (6, True)]
     elsewhere = rank(NEED, [fits_in_dk, unrelated_in_se], RULES)
     assert [s.id for s in elsewhere] == [6] and elsewhere[0].outside_targets
 

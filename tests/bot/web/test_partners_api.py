@@ -23,7 +23,6 @@ PROFILE: dict[str, Any] = {
     "need_type": "TR",
     "need_description": "Photobioreactor technology to grow microalgae for omega-3 oils",
     "partner_types": ["rto", "sme"],
-    "target_countries": ["EE", "SE"],
     "partnership_types": ["research_development_cooperation_agreement"],
     "limit": 5,
 }
@@ -59,8 +58,12 @@ def test_partner_match_shape(http: httpx.Client) -> None:
     response = http.post(URL, json=PROFILE)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert set(body) == {"demo", "count", "suggestions"}
-    assert body["demo"] is True and body["count"] == 5 == len(body["suggestions"])
+    assert set(body) == {
+        "demo", "need_type", "outside_targets", "good_match", "count", "suggestions"
+    }  # fmt: skip
+    assert body["demo"] is True and body["good_match"] is True
+    assert body["need_type"] == "TR" and body["outside_targets"] is False
+    assert 1 <= body["count"] == len(body["suggestions"]) <= 5
     first = body["suggestions"][0]
     assert set(first) == {
         "id", "ref", "name", "org_type", "size", "country", "region", "profile_type", "title",
@@ -73,6 +76,38 @@ def test_partner_match_shape(http: httpx.Client) -> None:
         assert s["country"] != "FI" and s["profile_type"] == "TO"
         assert s["reasons"] and "Demo entry" in s["reasons"][-1]
     assert "microalgae" in first["shared_keywords"]
+
+
+def test_partner_match_guesses_the_need_type_and_takes_names(http: httpx.Client) -> None:
+    body = {
+        "country": "FI",
+        "need_description": "we are looking for a supplier of compostable sandwich wrapping",
+        "s3_fields": ["Circular Economy"],
+        "partner_types": ["SME", "Large company"],
+    }
+    response = http.post(URL, json=body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["need_type"] == "BR" and answer["good_match"] is True
+    assert all(s["profile_type"] == "BO" for s in answer["suggestions"])
+    research = http.post(URL, json={"country": "FI", "need_type": "technology request"})
+    assert research.status_code == 200 and research.json()["need_type"] == "TR"
+
+
+def test_partner_match_honours_target_countries(http: httpx.Client) -> None:
+    there = http.post(URL, json={**PROFILE, "partner_types": [], "target_countries": ["DE"]})
+    assert there.status_code == 200, there.text
+    assert {s["country"] for s in there.json()["suggestions"]} == {"DE"}
+    assert there.json()["outside_targets"] is False
+    elsewhere = http.post(URL, json={**PROFILE, "target_countries": ["EE", "SE"]}).json()
+    assert elsewhere["outside_targets"] is True and elsewhere["suggestions"]
+    assert not {s["country"] for s in elsewhere["suggestions"]} & {"EE", "SE"}
+
+
+def test_partner_match_says_when_nothing_fits(http: httpx.Client) -> None:
+    body = {"country": "SE", "need_type": "BR", "need_description": "payroll and bookkeeping"}
+    answer = http.post(URL, json=body).json()
+    assert answer["good_match"] is False
 
 
 def test_partner_match_minimal_profile(http: httpx.Client) -> None:
@@ -88,7 +123,10 @@ def test_partner_match_minimal_profile(http: httpx.Client) -> None:
     [
         ({"country": "XX"}, "country"),
         ({"need_type": "BX"}, "need_type"),
+        ({"need_type": "a spaceship"}, "need_type"),
+        ({"need_type": 7}, "need_type"),
         ({"s3_fields": ["space"]}, "s3_fields.0"),
+        ({"s3_fields": [3]}, "s3_fields.0"),
         ({"partner_types": ["shop"]}, "partner_types.0"),
         ({"target_countries": ["SE", "ZZ"]}, "target_countries.1"),
         ({"partnership_types": ["license"]}, "partnership_types.0"),
@@ -107,8 +145,8 @@ def test_partner_match_invalid_input_is_422_naming_the_field(
 
 
 def test_partner_match_missing_fields_and_bad_bodies(http: httpx.Client) -> None:
-    error = assert_error(http.post(URL, json={"country": "FI"}), 422, "validation_error")
-    assert [d["field"] for d in error["details"]] == ["need_type"]
+    error = assert_error(http.post(URL, json={"need_type": "TR"}), 422, "validation_error")
+    assert [d["field"] for d in error["details"]] == ["country"]
     assert_error(http.post(URL, json=[PROFILE]), 422, "validation_error")
     assert_error(http.post(URL, content=b"{not json"), 400)
     assert_error(http.post(URL, content=b"\xff\xfe"), 400)
