@@ -37,7 +37,7 @@ TRADE = "commercial_agreement;supplier_agreement"
 
 CASES = [
     Case(
-        PartnerNeed("TR", "FI", "We run a trout farm and want to recycle the water in closed tanks."),
+        PartnerNeed("TR", "FI", "We run a trout farm, want to recycle the water in tanks"),
         "rto", "NO", "TO", "Recirculating aquaculture systems for trout hatcheries",
         "aquaculture;recirculating;trout;hatchery", TECH,
     ),
@@ -47,7 +47,7 @@ CASES = [
         "optics;interferometry;coating;glass", TECH,
     ),
     Case(
-        PartnerNeed("TR", "PL", "Our haulage firm wants to plan delivery routes and fill trucks better."),
+        PartnerNeed("TR", "PL", "haulage firm: plan delivery routes, fill trucks better"),
         "sme", "LT", "TO", "Route optimisation and truck load planning software for hauliers",
         "route optimisation;freight;load planning;haulage", TECH,
     ),
@@ -83,7 +83,7 @@ CASES = [
     ),
     Case(
         PartnerNeed("RDR", "NO", "Horizon call: recover cobalt and nickel from spent EV batteries"),
-        "university", "PL", "RDR", "Hydrometallurgical recovery of cobalt and nickel from EV batteries",
+        "university", "PL", "RDR", "Hydrometallurgical cobalt and nickel recovery from EV cells",
         "battery recycling;cobalt;nickel;hydrometallurgy", R_AND_D,
     ),
     Case(
