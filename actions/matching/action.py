@@ -103,7 +103,10 @@ def _say_how_well(
     dispatcher: CollectingDispatcher, need: PartnerNeed, found: list[Suggestion], language: str
 ) -> None:
     """Before the list: few or no partners fit in the target countries, or none fits at all."""
-    inside = sum(not s.outside_targets for s in found)
+    if found[0].weak:
+        dispatcher.utter_message(response="utter_partner_no_close_match")
+        return
+    inside = sum(not s.outside_targets and not s.weak for s in found)
     if need.target_countries and inside < len(found):
         names = [find_country(code) for code in need.target_countries]
         dispatcher.utter_message(
@@ -116,8 +119,6 @@ def _say_how_well(
             ),
             count=inside,
         )
-    if found[0].weak:
-        dispatcher.utter_message(response="utter_partner_no_close_match")
 
 
 def _page(tracker: Tracker, dispatcher: CollectingDispatcher, page: int) -> list[EventType]:

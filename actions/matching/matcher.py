@@ -122,8 +122,8 @@ def rank(
 ) -> list[Suggestion]:
     """Score candidates that passed the hard filters, best first (ties by id).
 
-    Partners whose text does not fit the need (`rules.weak_match_below`) are left out when
-    any fits; when none does, they are all there is, each marked `weak`. With target
+    Partners whose text does not fit the need (`rules.weak_match_below`) come after every
+    one that does, each marked `weak`. With target
     countries, the partners there that fit (also reaching `rules.target_fit_share` of the
     best text fit anywhere) come first; the best elsewhere follow, marked `outside_targets`,
     so the SME always sees something worth meeting. Only the suggestions in
@@ -140,7 +140,7 @@ def rank(
         key=lambda item: (-item[0], item[3].organisation.id or 0),
     )
     good = [item for item in scored if item[1]["text"] >= rules.weak_match_below]
-    scored = good or scored  # weak matches only when nothing fits
+    scored = good + [item for item in scored if item[1]["text"] < rules.weak_match_below]
     targets = need.target_countries
     if targets:
         best = max((item[1]["text"] for item in scored), default=0.0)

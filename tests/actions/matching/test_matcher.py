@@ -73,14 +73,14 @@ def test_rank_full_fit_scores_one_and_names_what_matched() -> None:
         assert part in why
 
 
-def test_rank_puts_the_need_s_words_first_and_drops_what_does_not_fit() -> None:
+def test_rank_puts_the_need_s_words_first_and_marks_what_does_not_fit() -> None:
     text_only = _record(2, s3_fields=("digital",))
     field_only = _record(3, title="Wind", description="Offshore wind.", keywords="wind")
     complementary = _record(4, s3_fields=("food",), title="Wind", description="x", keywords="")
     ranked = rank(NEED, [complementary, field_only, text_only], RULES)
-    # the need's words decide; partners that do not fit them are left out when one does
-    assert [s.id for s in ranked] == [2]
-    assert not ranked[0].weak and not ranked[0].outside_targets
+    # the need's words decide; partners that do not fit them come after, marked weak
+    assert [(s.id, s.weak) for s in ranked] == [(2, False), (3, True), (4, True)]
+    assert not ranked[0].outside_targets
 
 
 def test_rank_without_a_fitting_text_orders_by_field_and_says_so() -> None:
@@ -100,7 +100,10 @@ def test_rank_puts_fitting_partners_in_target_countries_first() -> None:
     ranked = rank(NEED, [fits_in_dk, fits_in_se], RULES)
     assert [(s.id, s.outside_targets) for s in ranked] == [(5, False), (6, True)]
     elsewhere = rank(NEED, [fits_in_dk, unrelated_in_se], RULES)
-    assert [s.id for s in elsewhere] == [6] and elsewhere[0].outside_targets
+    assert [(s.id, s.outside_targets, s.weak) for s in elsewhere] == [
+        (6, True, False),
+        (7, False, True),
+    ]
 
 
 def test_the_why_names_the_need_s_words_never_generic_ones() -> None:

@@ -108,15 +108,18 @@ def _responses(result: dict[str, Any]) -> list[str]:
     return [r["response"] for r in result["responses"]]
 
 
-async def test_suggest_partners_sends_the_fitting_ones_with_reasons() -> None:
+async def test_suggest_partners_sends_the_fitting_ones_first_with_reasons() -> None:
     result = await _run("action_suggest_partners", NEED_SLOTS)
     suggestions = [r for r in result["responses"] if r["response"] == "utter_partner_suggestion"]
-    assert [s["rank"] for s in suggestions] == [1, 2]  # the demo directory's two algae offers
+    assert [s["rank"] for s in suggestions] == [1, 2, 3]
     for s in suggestions:
-        assert s["country_name"] not in ("Finland", "Estonia", "Sweden")
-        assert "Shared keywords: photobioreactor, microalgae, omega-3" in s["reasons"]
+        assert s["country_name"] not in ("Finland",)
         assert s["demo_mark"] == ""  # the name already says it
         assert s["partner_name"].endswith("(demo)")
+    for s in suggestions[:2]:  # the demo directory's two algae offers, in Germany, come first
+        assert s["country_name"] == "Germany"
+        assert "Shared keywords: photobioreactor, microalgae, omega-3" in s["reasons"]
+    assert "Shared keywords" not in suggestions[2]["reasons"]
     responses = _responses(result)
     [none_there] = [
         r for r in result["responses"] if r["response"] == "utter_partner_none_in_targets"
@@ -125,7 +128,7 @@ async def test_suggest_partners_sends_the_fitting_ones_with_reasons() -> None:
     assert responses[0] == "utter_partner_none_in_targets"
     assert responses[-2:] == ["utter_partner_demo_note", "utter_partner_next_step"]
     slots = _slots(result)
-    assert slots["partner_page"] == 1 and len(slots["partner_suggestions"]) == 2
+    assert slots["partner_page"] == 1 and len(slots["partner_suggestions"]) == 3
 
 
 async def test_suggest_partners_keeps_to_target_countries_with_a_fit() -> None:
