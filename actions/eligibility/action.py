@@ -34,6 +34,8 @@ from actions.eligibility.guess import (
     sector_slots,
     typed_itself,
 )
+from actions.eligibility.nace import NaceError
+from actions.eligibility.naming import Names
 from actions.eligibility.national import NationalFit, national_fits
 from actions.eligibility.scheme import load_national_schemes
 from actions.eligibility.sme import format_number
@@ -46,6 +48,8 @@ PROFILE_SLOTS = (
     "annual_turnover_eur",
     "balance_sheet_eur",
     "months_operating",
+    "year_founded",
+    "month_founded",
     "closed_financial_years",
     "has_business_plan",
     "in_difficulty",
@@ -54,6 +58,7 @@ PROFILE_SLOTS = (
     "de_minimis_received_eur",
     "eligible_cost_eur",
     "provider_country",
+    "provider_region",
     "provider_type",
     "service_type",
     "related_to_provider",
@@ -103,7 +108,13 @@ def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
         values[name] = _country_code(values[name])
     if not values["nace_code"]:
         values["nace_code"] = slots.get("nace_section")
+    if values["year_founded"] is not None:
+        # Derived from the founding date when it was given, and stale by now: the rules
+        # count the months from the date itself (from the month when it is known).
+        values["months_operating"] = None
     links = slots.get("ownership_links")
+    if links == "none" and slots.get("linked_kind") and slots.get("linked_share_pct"):
+        links = "partner"  # an investor that keeps the company autonomous: the test says why
     if links in ("partner", "linked"):
         holding = {key: slots.get(slot) for key, slot in HOLDING_SLOTS.items()}
         if holding["share_pct"] is None:
@@ -154,7 +165,7 @@ class ActionCheckVoucherEligibility(Action):
         language = tracker.get_slot("language") or "en"
         scheme = load_scheme(vouchers_dir())
         check = _Check(tracker, scheme, language)
-        events = check.take_answers()
+        events = check.take_answers(dispatcher)
         if check.asks:
             return events
         result = evaluate(profile_from_values(check.values), scheme, language=language)
@@ -184,7 +195,7 @@ class _Check:
         self.fresh: dict[str, bool] = {}  # slots set in this run: whether each is a guess
         self.asks = False
 
-    def take_answers(self) -> list[EventType]:
+    def take_answers(self, dispatcher: CollectingDispatcher) -> list[EventType]:
         """Apply a yes or no to a guess and a sector picked again; the events that record it."""
         events: list[EventType] = []
         fact = self.tracker.get_slot(GUESS_FACT)
@@ -206,13 +217,20 @@ class _Check:
             events += [SlotSet(GUESS_FACT, None), SlotSet(GUESS_CONFIRMED, None)]
         choice = self.tracker.get_slot(SECTOR_CHOICE)
         if choice is not None and not self.asks:
-            events += self._take_sector(choice)
+            events += self._take_sector(choice, dispatcher)
         return events
 
-    def _take_sector(self, choice: Any) -> list[EventType]:
-        """The sector slots from the pick-list answer; a button is not a guess."""
+    def _take_sector(self, choice: Any, dispatcher: CollectingDispatcher) -> list[EventType]:
+        """The sector slots from the pick-list answer; a button or a typed code is not a
+        guess, and a code that does not exist is said so and asked again."""
         events: list[EventType] = [SlotSet(SECTOR_CHOICE, None)]
-        slots = sector_slots(choice, vouchers_dir().parent, self.language)
+        try:
+            slots = sector_slots(choice, vouchers_dir().parent, self.language)
+        except NaceError as error:
+            reason = Names(self.scheme.data_dir).nace_error(error, self.language)
+            dispatcher.utter_message(response="utter_invalid_nace_code", reason=reason)
+            self.asks = True
+            return [*events, SlotSet(QUESTIONS, [SECTOR_CHOICE])]
         if slots is None:
             return events
         text = str((self.tracker.latest_message or {}).get("text") or "")
