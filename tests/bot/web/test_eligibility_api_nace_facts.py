@@ -29,8 +29,11 @@ def _rule(answer: dict[str, Any], rule_id: str) -> dict[str, Any]:
     ],
 )
 def test_eligibility_nace_notations(
-    http: httpx.Client, code: str, shown: str, verdict: str
-) -> None:  # noqa: F811
+    http: httpx.Client,  # noqa: F811
+    code: str,
+    shown: str,
+    verdict: str,
+) -> None:
     answer = http.post(URL, json={**ELIGIBLE, "nace_code": code}).json()
     assert answer["verdict"] == verdict
     assert shown in _rule(answer, "V5")["reason"]
