@@ -182,6 +182,20 @@ def says_independent(message: dict[str, Any] | None, language: str = "en") -> bo
     return any(_has_phrase(text, phrase) for phrase in answer_words(language)["independent"])
 
 
+def owner_kind(message: dict[str, Any] | None, language: str = "en") -> str | None:
+    """Who holds a share, as an owner kind of the SME definition, from the words of the
+    message ("a business angel", "the city of Tartu"); the longest phrase found decides."""
+    text = _words(str((message or {}).get("text") or ""))
+    kinds: dict[str, list[str]] = answer_words_raw(language).get("owner_kinds") or {}
+    found = [
+        (len(_words(phrase)), kind)
+        for kind, phrases in kinds.items()
+        for phrase in phrases
+        if _has_phrase(text, str(phrase))
+    ]
+    return max(found)[1] if found else None
+
+
 def is_no_answer(text: str, language: str = "en") -> bool:
     """Whether a whole answer says nothing ("dunno", "hmm", "not sure")."""
     return _words(text) in {_words(p) for p in answer_words(language)["not_a_name"]}

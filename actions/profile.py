@@ -18,6 +18,7 @@ from actions.answers import (
     means_none,
     name_answer,
     names_home,
+    owner_kind,
     rejected_places,
     renames_company,
     replaces_earlier,
@@ -30,10 +31,18 @@ from actions.countries import find_country
 from actions.eligibility.founding import months_since
 from actions.founding import founding_date
 from actions.profile_actions import PROFILE_SLOTS
+from actions.profile_holding import (
+    CONDITION_SLOTS,
+    FIGURE_SLOTS,
+    keeps_company_autonomous,
+    owner_kinds,
+    unneeded_questions,
+)
 from actions.profile_labels import partner_type_key
 from actions.voucher_answers import voucher_facts
 
 MAX_EMPLOYEES = 1_000_000
+MAX_INHABITANTS = 100_000_000
 MAX_AMOUNT_EUR = 1e12
 OPTIONAL = (
     "region",
@@ -45,6 +54,10 @@ OPTIONAL = (
 )
 LINKED_DETAILS = (
     "linked_share_pct",
+    "linked_kind",
+    "linked_invested_eur",
+    "linked_budget_eur",
+    "linked_inhabitants",
     "linked_employees",
     "linked_turnover_eur",
     "linked_balance_sheet_eur",
@@ -91,6 +104,7 @@ class ValidateProfileForm(FormValidationAction):
         still unanswered (after "why do you ask?") is asked again before any other.
         """
         skipped = set(tracker.get_slot("skipped_fields") or [])
+        skipped |= unneeded_questions(tracker.slots)  # who the owner is decides what matters
         linked = tracker.get_slot("ownership_links") in ("partner", "linked")
         slots = [
             slot
@@ -99,7 +113,11 @@ class ValidateProfileForm(FormValidationAction):
         ]
         entities = (tracker.latest_message or {}).get("entities") or []
         requested = tracker.get_slot("requested_slot")
-        if any(e.get("role") in fields.OTHER_ORGANISATIONS for e in entities):
+        language = _language(tracker)
+        corrects_owner = replaces_earlier(tracker.latest_message, language) and owner_kind(
+            tracker.latest_message, language
+        )
+        if corrects_owner or any(e.get("role") in fields.OTHER_ORGANISATIONS for e in entities):
             slots.sort(key=lambda slot: slot not in LINKED_DETAILS)
         elif requested in slots and tracker.get_slot(requested) is None:
             slots.sort(key=lambda slot: slot != requested)  # after a question: the same again
@@ -126,11 +144,12 @@ class ValidateProfileForm(FormValidationAction):
                 return skip + ([next_slot] if next_slot else [])
             return skip + await self._validate(dispatcher, tracker, domain, before)
         requested = tracker.get_slot("requested_slot")
-        facts = fields.other_organisation_facts(
-            tracker.latest_message, answering_about_it=requested in ABOUT_OTHER_ENTERPRISE
-        )
+        about_it = requested in ABOUT_OTHER_ENTERPRISE and requested not in CONDITION_SLOTS
+        facts = fields.other_organisation_facts(tracker.latest_message, answering_about_it=about_it)
         if says_independent(tracker.latest_message, _language(tracker)):
-            facts = {"ownership_links": "none"}
+            stale = [name for name in LINKED_DETAILS if tracker.get_slot(name) is not None]
+            facts = {"ownership_links": "none", **dict.fromkeys(stale)}  # no owner after all
+        facts.update(_owner_corrected(tracker))
         # After a verdict, facts about the voucher service that are not known yet are kept
         # too, and the check runs again (data/rules.yml).
         if tracker.get_slot("profile_saved"):
@@ -146,7 +165,7 @@ class ValidateProfileForm(FormValidationAction):
             _drop_candidates(tracker, ("company_name",))
         validated = await self._validate(dispatcher, tracker, domain, before)
         kept = [e for e in pre if tracker.slots.get(e["name"]) == e["value"]]  # not dropped
-        return kept + validated
+        return kept + validated + _autonomous_owner(tracker, kept + validated)
 
     async def _validate(
         self,
@@ -265,6 +284,8 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         """The kind of partner sought (`sought_partner_type`): a partner type with the role
         `partner`, `target` or `provider`, or without a role in an answer about partners."""
+        if _names_owner(tracker):
+            return {}  # "the municipality holds 40 %" is no partner sought
         about = tracker.get_slot("requested_slot") in ABOUT_PARTNERS
         kind = sought_partner_type(tracker.latest_message, _language(tracker), about_partners=about)
         return {"partner_type": kind} if kind else {}
@@ -273,8 +294,8 @@ class ValidateProfileForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """What the SME seeks, from the words after "looking for"."""
-        if tracker.get_slot("requested_slot") == "need_description":
-            return {}  # the whole answer is taken by the from_text mapping
+        if tracker.get_slot("requested_slot") == "need_description" or _names_owner(tracker):
+            return {}  # the whole answer is taken by the from_text mapping, or is no need
         need = fields.need_text(tracker.latest_message) or self._sought_in_message(tracker)
         return {"need_description": need} if need else {}
 
@@ -317,6 +338,29 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         """The other enterprise's turnover, when asked."""
         return self._money("linked_turnover_eur", tracker)
+
+    def extract_linked_invested_eur(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An amount next to "invested" or "put in" ("a business angel who put in 300k"), said
+        of a business angel or in answer to the question."""
+        if self._owner_is(tracker, "business_angel", "linked_invested_eur"):
+            return self._money("linked_invested_eur", tracker)
+        return {}
+
+    def extract_linked_budget_eur(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An amount next to "budget", said of a municipality or in answer to the question."""
+        if self._owner_is(tracker, "local_authority", "linked_budget_eur"):
+            return self._money("linked_budget_eur", tracker)
+        return {}
+
+    def _owner_is(self, tracker: Tracker, kind: str, slot: str) -> bool:
+        """Whether the owner is of `kind` (known, or named in the message), or `slot` is asked."""
+        if tracker.get_slot("requested_slot") == slot or tracker.get_slot("linked_kind") == kind:
+            return True
+        return owner_kind(tracker.latest_message, _language(tracker)) == kind
 
     def extract_linked_balance_sheet_eur(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -463,6 +507,39 @@ class ValidateProfileForm(FormValidationAction):
             return {"linked_employees": None}
         return {"linked_employees": count}
 
+    def validate_linked_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An owner kind of the SME definition, or the words of one ("the city of Tartu")."""
+        if value not in owner_kinds() and isinstance(value, str):
+            value = owner_kind({"text": value}, _language(tracker))
+        if value in owner_kinds():
+            return {"linked_kind": value}
+        dispatcher.utter_message(response="utter_invalid_linked_kind")
+        return {"linked_kind": None}
+
+    def validate_linked_invested_eur(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An amount in euros, 0 or more."""
+        return self._validate_amount("linked_invested_eur", value, dispatcher, tracker)
+
+    def validate_linked_budget_eur(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An amount in euros, 0 or more."""
+        return self._validate_amount("linked_budget_eur", value, dispatcher, tracker)
+
+    def validate_linked_inhabitants(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A whole number of inhabitants, 0 or more."""
+        count = parse_count(value)
+        if count is None or not 0 <= count <= MAX_INHABITANTS:
+            dispatcher.utter_message(response="utter_invalid_inhabitants")
+            return {"linked_inhabitants": None}
+        return {"linked_inhabitants": count}
+
     def validate_ownership_links(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -572,6 +649,38 @@ def parse_count(value: Any) -> int | None:
     if isinstance(value, int | float):
         return int(value) if float(value).is_integer() else None
     return nlu.parse_count(value) if isinstance(value, str) else None
+
+
+def _autonomous_owner(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+    """An owner that keeps the company autonomous (Annex Art. 3(2)) is no ownership link:
+    `ownership_links` becomes none and its figures, which never count, are not kept. Who it
+    is and its share stay, so the verdict can say why."""
+    slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+    if not keeps_company_autonomous(slots):
+        return []
+    figures = [SlotSet(name, None) for name in FIGURE_SLOTS if slots.get(name) is not None]
+    return [SlotSet("ownership_links", "none"), *figures]
+
+
+def _owner_corrected(tracker: Tracker) -> dict[str, Any]:
+    """A corrected owner kind said later ("sorry, it's a business angel, not a fund")."""
+    language = _language(tracker)
+    links, known = tracker.get_slot("ownership_links"), tracker.get_slot("linked_kind")
+    if known is None or not replaces_earlier(tracker.latest_message, language):
+        return {}
+    kind = owner_kind(tracker.latest_message, language)
+    if not kind or kind == known:
+        return {}
+    # An investor read as keeping the company autonomous is a partner holding again until
+    # the new kind's conditions say otherwise (`_autonomous_owner`).
+    return {"linked_kind": kind, "ownership_links": "partner" if links == "none" else links}
+
+
+def _names_owner(tracker: Tracker) -> bool:
+    """Whether the message answers a question about the owner and says who it is."""
+    if tracker.get_slot("requested_slot") not in ABOUT_OTHER_ENTERPRISE:
+        return False
+    return owner_kind(tracker.latest_message, _language(tracker)) is not None
 
 
 def _has_entity(tracker: Tracker, kinds: tuple[str, ...]) -> bool:

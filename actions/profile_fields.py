@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 import nlu
-from actions.answers import clauses
+from actions.answers import clauses, owner_kind
 from actions.countries import find_country
 from bot.config import get_settings
 from nlu import parse_amount, parse_number
@@ -30,6 +30,9 @@ MONEY_CONTEXT = {
     "annual_turnover_eur": re.compile(r"turnover|revenue|sales|liikevaihto|omsättning|omsætning"),
     "balance_sheet_eur": re.compile(r"balance[- ]?sheet|total assets|taseen|balansomslutning"),
     "de_minimis_received_eur": re.compile(r"de ?minimis|state aid|public aid|aid received"),
+    # What a business angel put into the company; a municipality's annual budget.
+    "linked_invested_eur": re.compile(r"\binvest(?:ed|s|ment)?\b|\bput in\b|\bputs in\b"),
+    "linked_budget_eur": re.compile(r"\bbudget\b"),
     # Not a profile slot: an amount that is what a service would cost is none of the above.
     "eligible_cost_eur": re.compile(r"\bcosts?\b|\bprice\b|\bquote\b|\bfor (?:testing|a test)"),
 }
@@ -81,9 +84,9 @@ def other_organisation_facts(
 
     Returns:
         Slot values: `linked_relation`, `linked_name`, `linked_share_pct`, `linked_employees`,
-        `linked_turnover_eur`, and `ownership_links` when a share says which kind of link it
-        is. A share under 25 %, or an investor's share up to 50 %, is no link in the SME
-        definition (Annex Art. 3(2)), so its figures are dropped.
+        `linked_turnover_eur`, `linked_kind` (who it is, from its words; a named company
+        or a subsidiary is an enterprise), and `ownership_links` when a share says which
+        kind of link it is. A share under 25 % is no link, so its figures are dropped.
     """
     text = (message or {}).get("text") or ""
     roles: tuple[str | None, ...] = OTHER_ORGANISATIONS + ((None,) if answering_about_it else ())
@@ -109,12 +112,15 @@ def other_organisation_facts(
             facts.setdefault("linked_share_pct", amount_eur(value))
     share = facts.get("linked_share_pct")
     if share is not None and ("linked_relation" in facts or answering_about_it):
-        # Under 25 %, or an investor of Art. 3(2) (venture capital, business angels) up to
-        # 50 %, leaves the company autonomous: the other enterprise's figures do not count.
-        investor = facts.get("linked_relation") == "investor"
-        if share < 25 or (investor and share <= 50):
+        # Under 25 %, the other enterprise's figures do not count. Who holds 25 % or more
+        # (`linked_kind`) decides the rest: the SME test reads Annex Art. 3(2) and 3(4).
+        if share < 25:
             return {"ownership_links": "none"}
         facts["ownership_links"] = "linked" if share > 50 else "partner"
+    if "linked_relation" in facts or answering_about_it:
+        kind = owner_kind(message)
+        named = "linked_name" in facts or facts.get("linked_relation") == "subsidiary"
+        facts["linked_kind"] = kind or ("enterprise" if named else None)
     return {name: value for name, value in facts.items() if value is not None}
 
 
@@ -179,6 +185,17 @@ def money_for(
     return _amount_without_currency(text, slot, spans)
 
 
+def money_cue(message: dict[str, Any] | None, entity: dict[str, Any]) -> str | None:
+    """The figure a money entity's cue names ("turnover", "budget", "costs"), or None."""
+    text = ((message or {}).get("text") or "").lower()
+    spans = [_span(e) for e in entities_of(message, "money")]
+    return _money_cues(text, spans).get(_span(entity))
+
+
+def _span(entity: dict[str, Any]) -> tuple[int, int]:
+    return int(entity.get("start") or 0), int(entity.get("end") or 0)
+
+
 def _amount_without_currency(text: str, slot: str, spans: list[tuple[int, int]]) -> float | None:
     """An amount with a scale word but no currency next to its cue ("4 million balance
     sheet"), read as euros: the NLU's money entity needs a currency, the question does not."""
@@ -187,10 +204,12 @@ def _amount_without_currency(text: str, slot: str, spans: list[tuple[int, int]])
         start, end = _clause_around(text, cue.start())
         if any(start <= other[0] < end for other in spans):
             continue
-        clause = text[start:end]
-        scaled, plain = parse_amount(clause), parse_number(clause)
-        if scaled is not None and plain is not None and scaled > plain:
-            return scaled
+        # The amount after the cue first ("turnover 36 M and balance sheet 28 M"), else the
+        # clause's ("4 million balance sheet").
+        for clause in (text[cue.start() : end], text[start:end]):
+            scaled, plain = parse_amount(clause), parse_number(clause)
+            if scaled is not None and plain is not None and scaled > plain:
+                return scaled
     return None
 
 

@@ -74,7 +74,11 @@ def voucher_facts(message: dict[str, Any] | None, language: str = "en") -> dict[
     message = message or {}
     text = fold(str(message.get("text") or ""))
     facts: dict[str, Any] = {}
-    money = fields.entities_of(message, "money", (None, "provider"))
+    money = [  # an amount said to be a turnover or balance sheet is no cost
+        e
+        for e in fields.entities_of(message, "money", (None, "provider"))
+        if fields.money_cue(message, e) in (None, "eligible_cost_eur")
+    ]
     if money:
         facts["eligible_cost_eur"] = fields.amount_eur(money[0].get("value"))
     for entity in CHOICE_ENTITIES:

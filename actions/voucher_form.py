@@ -17,6 +17,7 @@ from actions.countries import find_country
 from actions.eligibility import load_scheme, vouchers_dir
 from actions.eligibility.founding import months_since
 from actions.founding import month_answer
+from actions.previous_year import previous_year_figures
 from actions.profile import parse_count
 from actions.voucher_answers import voucher_facts
 from nlu.entities.text import fold
@@ -107,6 +108,20 @@ class ValidateVoucherForm(FormValidationAction):
             "year_founded": year,
             "months_operating": months_since(year, month, today),
         }
+
+    def validate_previous_year(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Last year's headcount, turnover and balance sheet, as many as the answer states;
+        an answer to other questions only is no answer to this one (asked again, silently)."""
+        language = str(tracker.get_slot("language") or "en")
+        other = bool(voucher_facts(tracker.latest_message, language))
+        figures = previous_year_figures(
+            tracker.latest_message, other, this_year=tracker.slots, language=language
+        )
+        if not figures and not other:
+            dispatcher.utter_message(response="utter_invalid_previous_year")
+        return {"previous_year": True, **figures} if figures else {"previous_year": None}
 
     def validate_vouchers_last_12_months(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

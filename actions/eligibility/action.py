@@ -113,6 +113,8 @@ def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
         # count the months from the date itself (from the month when it is known).
         values["months_operating"] = None
     links = slots.get("ownership_links")
+    if links == "none" and slots.get("linked_kind") and slots.get("linked_share_pct"):
+        links = "partner"  # an investor that keeps the company autonomous: the test says why
     if links in ("partner", "linked"):
         holding = {key: slots.get(slot) for key, slot in HOLDING_SLOTS.items()}
         if holding["share_pct"] is None:

@@ -66,12 +66,24 @@ def test_owner_facts_become_linked_figures() -> None:
         "linked_share_pct": 60.0,
         "linked_employees": 4000,
         "ownership_links": "linked",
+        "linked_kind": "enterprise",  # a named company
     }
 
 
-def test_an_investor_up_to_half_leaves_the_company_autonomous() -> None:
+def test_an_investor_is_a_partner_of_its_kind_for_the_sme_test_to_weigh() -> None:
     text = "a vc fund has 30% of us"
     message = {"text": text, "entities": [_entity(text, "30", "number", "30", "investor")]}
+    assert other_organisation_facts(message, answering_about_it=False) == {
+        "linked_relation": "investor",
+        "linked_share_pct": 30.0,
+        "ownership_links": "partner",
+        "linked_kind": "venture_capital",
+    }
+
+
+def test_an_investor_under_a_quarter_is_no_link() -> None:
+    text = "the city owns 20 % of us"
+    message = {"text": text, "entities": [_entity(text, "20", "number", "20", "owner")]}
     assert other_organisation_facts(message, answering_about_it=False) == {
         "ownership_links": "none"
     }
@@ -81,4 +93,7 @@ def test_figures_without_a_role_count_only_when_answering_about_the_other() -> N
     text = "its a vc fund, like 10 people"
     message = {"text": text, "entities": [_entity(text, "10 people", "headcount", 10, None)]}
     assert other_organisation_facts(message, answering_about_it=False) == {}
-    assert other_organisation_facts(message, answering_about_it=True) == {"linked_employees": 10}
+    assert other_organisation_facts(message, answering_about_it=True) == {
+        "linked_employees": 10,
+        "linked_kind": "venture_capital",
+    }
