@@ -167,7 +167,7 @@ def names_home(message: dict[str, Any] | None, language: str = "en") -> bool:
         start = int(entity.get("start") or 0)
         clause_start = max((s for s, e in clauses(text) if s <= start), default=0)
         before = text[clause_start:start].casefold()
-        after = text[int(entity.get("end") or 0):].casefold()
+        after = text[int(entity.get("end") or 0) :].casefold()
         if any(re.search(rf"\b{re.escape(cue)}\b", before) for cue in cues):
             return True
         if re.match(r"\s*(instead|not)\b", after):

@@ -104,9 +104,7 @@ def find_numbers(text: str, *, scales: bool = True) -> list[Reading]:
     """
     readings = []
     for match in _READING.finditer(text):
-        if _ORDINAL_SUFFIX.match(text, match.end()) or _PRONOUN_ONE.search(
-            text[: match.end()]
-        ):
+        if _ORDINAL_SUFFIX.match(text, match.end()) or _PRONOUN_ONE.search(text[: match.end()]):
             continue  # "the 2nd one", "this one" name a position (parse_position), no quantity
         reading = _reading(match, text, scales=scales)
         if reading is not None:
@@ -223,8 +221,9 @@ def parse_count(text: str) -> int | None:
 
 
 _ORDINAL = re.compile(
-    r"\b(?:" + "|".join(sorted({w for ws in ORDINAL_WORDS.values() for w in ws}, key=len,
-                                reverse=True)) + r")\b|\b(\d{1,3})(?:st|nd|rd|th)\b",
+    r"\b(?:"
+    + "|".join(sorted({w for ws in ORDINAL_WORDS.values() for w in ws}, key=len, reverse=True))
+    + r")\b|\b(\d{1,3})(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
 

@@ -162,9 +162,7 @@ def _interrupts(tracker: DialogueTracker, form: Form) -> bool:
     return "?" in text or not message.get("entities") or confidence >= SURE_INTERRUPTION
 
 
-def times_asked_in_a_row(
-    events: list[dict[str, Any]], slot: str, required: tuple[str, ...]
-) -> int:
+def times_asked_in_a_row(events: list[dict[str, Any]], slot: str, required: tuple[str, ...]) -> int:
     """How often a form has asked for `slot` since it last made progress.
 
     Counts the `requested_slot` events for `slot`, walking back through `events` until the

@@ -42,9 +42,7 @@ class Policy:
                 return Prediction(loop, "active_loop")
             return self._from_rules(tracker, turns) or Prediction(DEFAULT_FALLBACK, "no_rule")
         if kind == "action_execution_rejected":
-            match = self._rules.predict(
-                turns, skip_action=loop, start=tracker.state_before_turns
-            )
+            match = self._rules.predict(turns, skip_action=loop, start=tracker.state_before_turns)
             if match and match[0] != ACTION_LISTEN:
                 return Prediction(match[0], f"rule:{match[1]}")
             return Prediction(DEFAULT_FALLBACK, "loop_rejected")

@@ -10,20 +10,14 @@ data/*.yml for that reason, and played like those (README.md beside this file).
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conversation_player import Conversation, PlayedConversation, Player
-from test_conversations import NAMES, PROFILE_SLOTS
+from conversation_player import Conversation
+from test_conversations import Play, conversation_dir, play  # noqa: F401  (fixtures that play)
 
 from actions.eligibility.founding import months_since
-from actions.matching import seed_demo_directory
-from bot.config import Settings
-from bot.main import build_agent
-from bot.storage import make_engine
 
 TODAY = date.today()
 MIN_MONTHS = 6  # V3 in data/vouchers/bsr_demo.yml
@@ -169,39 +163,10 @@ def _too_young() -> Conversation:
 CONVERSATIONS = [
     c for c in (_founding_month_asked(), _founding_month_given(), _too_young()) if c is not None
 ]
-Play = Callable[[Conversation], Awaitable[PlayedConversation]]
-
-
-@pytest.fixture
-async def play(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Play]:
-    """Play a conversation on its own agent and SQLite database seeded with the directory."""
-
-    async def run(conversation: Conversation) -> PlayedConversation:
-        database_url = f"sqlite:///{tmp_path_factory.mktemp('voucher-facts') / 'db.sqlite'}"
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, DATABASE_URL=database_url, MODELS_DIR=models_dir, ENVIRONMENT="test"
-        )
-        agent = build_agent(settings)
-        engine = make_engine(database_url)
-        seed_demo_directory(engine)
-        engine.dispose()
-        try:
-            player = Player(
-                agent,
-                database_url,
-                names=NAMES,
-                profile_slots=PROFILE_SLOTS,
-                default_at_most={"$profile_summary": 2},
-            )
-            return await player.play(conversation)
-        finally:
-            await agent.close()
-
-    yield run
 
 
 @pytest.mark.parametrize("conversation", CONVERSATIONS, ids=[c.name for c in CONVERSATIONS])
-async def test_voucher_facts_conversation(conversation: Conversation, play: Play) -> None:
+async def test_voucher_facts_conversation(conversation: Conversation, play: Play) -> None:  # noqa: F811
     result = await play(conversation)
     assert not result.failures, result.transcript()
 

@@ -68,6 +68,7 @@ def two_years(changes: dict[str, Any]) -> dict[str, Any]:
     fields = ("employees", "annual_turnover_eur", "balance_sheet_eur")
     return {**changes, "previous_year": {name: figures[name] for name in fields}}
 
+
 CASES = [
     # Size classes and their boundaries
     Case("base_small", {}, "eligible", [], "small", 4000),

@@ -54,8 +54,16 @@ async def test_form_asks_only_what_is_missing(agent: Agent) -> None:
 
 
 async def _complete_profile(agent: Agent, sender: str) -> None:
-    for text in ["/check_voucher", ONE_SENTENCE, "Nordic Fermentation Oy", "/skip",
-                 '/inform{"ownership": "none"}', "2019", "/skip", "/deny"]:
+    for text in [
+        "/check_voucher",
+        ONE_SENTENCE,
+        "Nordic Fermentation Oy",
+        "/skip",
+        '/inform{"ownership": "none"}',
+        "2019",
+        "/skip",
+        "/deny",
+    ]:
         await _say(agent, text, sender)
     assert (await _slots(agent, sender))["requested_slot"] is None
 
@@ -83,9 +91,7 @@ async def test_confirmed_profile_is_stored_and_loaded_in_a_new_session(
     engine.dispose()
 
 
-async def test_profile_is_not_stored_before_confirmation(
-    agent: Agent, database_url: str
-) -> None:
+async def test_profile_is_not_stored_before_confirmation(agent: Agent, database_url: str) -> None:
     await _complete_profile(agent, "p3")
     engine = make_engine(database_url)
     with session(engine) as db:

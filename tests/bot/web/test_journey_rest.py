@@ -18,16 +18,31 @@ ONE_SENTENCE = (
     "We're a 35-person food-tech company in Turku with about 4 million euros turnover, "
     "looking for a Swedish university to test our fermentation process"
 )
-PROFILE = [ONE_SENTENCE, "Nordic Fermentation Oy", "/skip", '/inform{"ownership": "none"}',
-           "2019", "/skip", "/deny"]
-VOUCHER_FACTS = ["EUR 8,000", '/inform{"service_type": "testing_validation"}',
-                 '/inform{"provider_type": "university"}', '/inform{"country": "SE"}',
-                 "/deny", "/deny", "/deny", "/deny"]
+PROFILE = [
+    ONE_SENTENCE,
+    "Nordic Fermentation Oy",
+    "/skip",
+    '/inform{"ownership": "none"}',
+    "2019",
+    "/skip",
+    "/deny",
+]
+VOUCHER_FACTS = [
+    "EUR 8,000",
+    '/inform{"service_type": "testing_validation"}',
+    '/inform{"provider_type": "university"}',
+    '/inform{"country": "SE"}',
+    "/deny",
+    "/deny",
+    "/deny",
+    "/deny",
+]
 
 
 @pytest.fixture
-def seeded_client(make_settings: Callable[..., Settings], database_url: str
-                  ) -> Iterator[httpx.Client]:
+def seeded_client(
+    make_settings: Callable[..., Settings], database_url: str
+) -> Iterator[httpx.Client]:
     """A live server whose database holds the demo partner directory."""
     settings = make_settings()
     with live_server(real_agent, settings) as url:
