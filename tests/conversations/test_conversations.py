@@ -69,7 +69,9 @@ PROFILE_SLOTS = (
 )
 DEFAULT_AT_MOST = {"$profile_summary": 2}  # every conversation: the summary at most twice
 FULL_JOURNEY = "full"  # greet, profile, voucher verdict, three partners, an introduction
-MAX_MEDIAN_USER_TURNS = 15
+# 15 until the check asked what the SME definition and V2 need: last year's figures when this
+# year is over the ceilings (Annex Art. 4(2)) and a German provider's Land. Win it back.
+MAX_MEDIAN_USER_TURNS = 16
 
 DATA_DIR = Path(__file__).parent / "data"
 REPO_DATA = Path(__file__).parents[2] / "data"
@@ -127,7 +129,7 @@ async def test_conversation(conversation: Conversation, play: Play) -> None:
     assert not result.failures, result.transcript()
 
 
-async def test_full_journeys_take_a_median_of_at_most_15_user_turns(play: Play) -> None:
+async def test_full_journeys_take_a_median_of_at_most_16_user_turns(play: Play) -> None:
     journeys = [c for c in CONVERSATIONS if c.journey == FULL_JOURNEY]
     turns = {
         c.name: (await play(c)).user_turns_until(NAMES["introduction_requested"]) for c in journeys
