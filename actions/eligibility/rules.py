@@ -96,16 +96,33 @@ def check_country(ctx: Context) -> Outcome:
         return Outcome("unknown", "unknown_country", values, ("country",))
     if country not in countries:
         return Outcome("fail", "outside", values)
+    return _in_listed_region(ctx, country, region, values, fact="region", prefix="")
+
+
+def _in_listed_region(
+    ctx: Context,
+    country: str,
+    region: str | None,
+    values: dict[str, str],
+    *,
+    fact: str,
+    prefix: str,
+) -> Outcome:
+    """Pass when `country` lists no regions; else whether `region` is one of them.
+
+    V2 (the applicant's region) and V9 (the provider's) read the same table; `fact` names the
+    missing fact and the value the region's name goes to, `prefix` their reasons' keys.
+    """
     regions: dict[str, dict[str, Any]] = ctx.spec.params.get("regions", {}).get(country, {})
     if not regions:
         return Outcome("pass", "pass", values)
     values["regions"] = _region_list(regions)
     if region is None:
-        return Outcome("unknown", "unknown_region", values, ("region",))
+        return Outcome("unknown", f"unknown_{prefix}region", values, (fact,))
     listed = listed_region(regions, region)
     if listed is None:
-        return Outcome("fail", "region_outside", values)
-    values["region"] = listed
+        return Outcome("fail", f"{prefix}region_outside", values)
+    values[fact] = listed
     return Outcome("pass", "pass_region", values)
 
 
@@ -254,17 +271,9 @@ def check_transnational(ctx: Context) -> Outcome:
         return Outcome("unknown", "unknown", values, tuple(missing))
     if provider == country:
         return Outcome("fail", "same_country", values)
-    regions: dict[str, dict[str, Any]] = ctx.spec.params.get("regions", {}).get(provider, {})
-    if not regions:
-        return Outcome("pass", "pass", values)
-    values["regions"] = _region_list(regions)
-    if region is None:
-        return Outcome("unknown", "unknown_provider_region", values, ("provider_region",))
-    listed = listed_region(regions, region)
-    if listed is None:
-        return Outcome("fail", "provider_region_outside", values)
-    values["provider_region"] = listed
-    return Outcome("pass", "pass_region", values)
+    return _in_listed_region(
+        ctx, provider, region, values, fact="provider_region", prefix="provider_"
+    )
 
 
 def check_provider(ctx: Context) -> Outcome:
