@@ -28,12 +28,13 @@ No rasa-sdk here: the actions, the benchmark and the tests share this code.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from nlu.entities.text import fold
 
 MAX_STEP_CHARS = 600
 CHOICE_LETTERS = ("a", "b", "c")
@@ -84,8 +85,8 @@ class Region:
         code = value.strip().upper()
         if any(code.startswith(nuts) or nuts.startswith(code) for nuts in self.nuts if code):
             return len(code) >= 3
-        folded = fold(value)
-        return folded in {fold(n) for n in (self.name, *self.aliases)}
+        folded = fold(value.strip())
+        return folded in {fold(n.strip()) for n in (self.name, *self.aliases)}
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,6 @@ class Module:
         mine = [s for s in self.steps if s.region == own.name]
         others = [s for s in self.steps if s.region not in (None, own.name)]
         return general[:1] + mine + general[1:] + others
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Skåne' -> 'skane'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
 
 
 def split_steps(body: str) -> list[tuple[str, str]]:
