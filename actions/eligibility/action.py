@@ -37,7 +37,6 @@ from actions.eligibility.guess import (
 from actions.eligibility.nace import NaceError
 from actions.eligibility.naming import Names
 from actions.eligibility.national import NationalFit, national_fits
-from actions.eligibility.scheme import load_national_schemes
 from actions.eligibility.sme import format_number
 
 PROFILE_SLOTS = (
@@ -168,7 +167,8 @@ class ActionCheckVoucherEligibility(Action):
         events = check.take_answers(dispatcher)
         if check.asks:
             return events
-        result = evaluate(profile_from_values(check.values), scheme, language=language)
+        profile = profile_from_values(check.values)
+        result = evaluate(profile, scheme, language=language)
         guess = deciding_guess(result, scheme, check.values, check.guessed_slots())
         if guess is not None:  # voucher_form asks "I understood ... Is that right?"
             asked = [SlotSet(GUESS_FACT, guess.spec.fact), SlotSet(QUESTIONS, [GUESS_CONFIRMED])]
@@ -178,7 +178,7 @@ class ActionCheckVoucherEligibility(Action):
             dispatcher.utter_message(response="utter_voucher_asks_first")
             asked = [SlotSet("missing_facts", _missing(result)), SlotSet(QUESTIONS, askable)]
             return [*events, *asked]
-        _send_answer(dispatcher, result, scheme, check.values, language)
+        _send_answer(dispatcher, result, scheme, profile, check.values, language)
         missing = _missing(result) if result.verdict == "needs_info" else None
         return [*events, SlotSet("missing_facts", missing), SlotSet(QUESTIONS, None)]
 
@@ -282,10 +282,14 @@ def _send_answer(
     dispatcher: CollectingDispatcher,
     result: EligibilityResult,
     scheme: Scheme,
+    profile: CompanyProfile,
     values: Mapping[str, Any],
     language: str,
 ) -> None:
-    """The verdict with its size class, the reasons, the amount, the demo note, next steps."""
+    """The verdict with its size class, the reasons, the amount, the demo note, next steps.
+
+    `profile` is what `result` was evaluated on; `values` are the slots it was built from.
+    """
     labels = dict.fromkeys(scheme.fact_label(name, language) for name in result.missing)
     dispatcher.utter_message(
         response=f"utter_voucher_{result.verdict}",
@@ -295,7 +299,7 @@ def _send_answer(
     )
     _send_reasons(dispatcher, result)
     if result.verdict == "eligible" and result.voucher_eur is not None:
-        cost = profile_from_values(values).eligible_cost_eur
+        cost = profile.eligible_cost_eur
         if cost is not None:
             dispatcher.utter_message(
                 response="utter_voucher_amount",
@@ -309,8 +313,9 @@ def _send_answer(
         disclaimer=pick(scheme.disclaimer, language),
         who_applies=who_applies(scheme, language),
     )
-    _send_declarations(dispatcher, result, scheme, values, language)
-    _send_national(dispatcher, profile_from_values(values), scheme, language)
+    fits = national_fits(profile, scheme, language)
+    _send_declarations(dispatcher, result, scheme, Situation(values, bool(fits)), language)
+    _send_national(dispatcher, profile, fits, language)
     dispatcher.utter_message(response="utter_voucher_partner_search")
 
 
@@ -318,13 +323,11 @@ def _send_declarations(
     dispatcher: CollectingDispatcher,
     result: EligibilityResult,
     scheme: Scheme,
-    values: Mapping[str, Any],
+    situation: Situation,
     language: str,
 ) -> None:
     """What the application will declare or attach, those that matter here, as a short list."""
-    country = profile_from_values(values).country
-    national = bool(country and load_national_schemes(scheme.data_dir / "vouchers", country))
-    found = declarations(scheme, result.verdict, Situation(values, national), language)
+    found = declarations(scheme, result.verdict, situation, language)
     if found:
         dispatcher.utter_message(
             response="utter_voucher_declarations",
@@ -333,13 +336,15 @@ def _send_declarations(
 
 
 def _send_national(
-    dispatcher: CollectingDispatcher, profile: CompanyProfile, scheme: Scheme, language: str
+    dispatcher: CollectingDispatcher,
+    profile: CompanyProfile,
+    fits: list[NationalFit],
+    language: str,
 ) -> None:
     """The real national schemes whose basic conditions fit, each with why; else why none."""
     country = profile.country
     found = find_country(country) if country else None
     country_name = found.name(language) if found else (country or "")
-    fits = national_fits(profile, scheme, language) if country else []
     fitting = [fit for fit in fits if fit.fits]
     for fit in fitting:
         dispatcher.utter_message(
