@@ -46,7 +46,7 @@ def previous_year_figures(
     headcounts = fields.entities_of(message, "headcount")
     count = parse_count(headcounts[0].get("value")) if headcounts else None
     if count is None and not money and not other_facts:
-        count = parse_count(str((message or {}).get("text") or ""))  # a bare "240"
+        count = parse_count(text)  # a bare "240"
     if count is not None:
         found[PREVIOUS_YEAR_SLOTS["employees"]] = count
     cues = [fields.money_cue(message, entity) for entity in money]
