@@ -28,7 +28,6 @@ from actions.answers import (
     switches_goal,
 )
 from actions.countries import find_country
-from actions.eligibility.founding import months_since
 from actions.founding import founding_date
 from actions.profile_actions import PROFILE_SLOTS
 from actions.profile_holding import (
@@ -565,7 +564,8 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A year from 1800 to this year, and the month when given ("March 2025", "2025-03");
-        also gives months operating (from the founding month when known) and closed years."""
+        also gives the closed financial years. Months of operation are not kept: the check
+        counts them from the founding date itself (`operating_months`)."""
         found = founding_date(value, tracker.latest_message)
         year, month = found if found else (parse_count(value), None)
         today = date.today()
@@ -576,14 +576,10 @@ class ValidateProfileForm(FormValidationAction):
         ):
             dispatcher.utter_message(response="utter_invalid_year", this_year=today.year)
             return {"year_founded": None}
-        months, closed = fields.years_operating(year)
-        if month is not None:
-            months = months_since(year, month, today)
         return {
             "year_founded": year,
             "month_founded": month,
-            "months_operating": months,
-            "closed_financial_years": closed,
+            "closed_financial_years": fields.closed_years(year, today),
         }
 
     def _validate_description(

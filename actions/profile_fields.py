@@ -295,11 +295,10 @@ def region_name(code: str, language: str = "en") -> str:
     return str(names.get(language) or names.get("en") or code)
 
 
-def years_operating(year_founded: int, today: date | None = None) -> tuple[int, int]:
-    """Months operating (from the start of the founding year) and closed financial years."""
+def closed_years(year_founded: int, today: date | None = None) -> int:
+    """Closed financial years of a company founded in `year_founded` (calendar years)."""
     today = today or date.today()
-    months = (today.year - year_founded) * 12 + today.month - 1
-    return max(months, 0), max(today.year - year_founded - 1, 0)
+    return max(today.year - year_founded - 1, 0)
 
 
 def find_countries(text: str) -> list[str]:

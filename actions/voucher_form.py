@@ -15,7 +15,6 @@ from actions import profile_fields as fields
 from actions.answers import phrase_at
 from actions.countries import find_country
 from actions.eligibility import load_scheme, vouchers_dir
-from actions.eligibility.founding import months_since
 from actions.founding import month_answer
 from actions.previous_year import previous_year_figures
 from actions.profile import parse_count
@@ -95,7 +94,7 @@ class ValidateVoucherForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A month (1-12), not after this month; a year given with it ("March 2024")
-        corrects the founding year."""
+        corrects the founding year and so the closed financial years."""
         answer = month_answer(value)
         year = (answer[0] if answer else None) or parse_count(tracker.get_slot("year_founded"))
         today = date.today()
@@ -106,7 +105,7 @@ class ValidateVoucherForm(FormValidationAction):
         return {
             "month_founded": month,
             "year_founded": year,
-            "months_operating": months_since(year, month, today),
+            "closed_financial_years": fields.closed_years(year, today),
         }
 
     def validate_previous_year(

@@ -108,8 +108,8 @@ def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
     if not values["nace_code"]:
         values["nace_code"] = slots.get("nace_section")
     if values["year_founded"] is not None:
-        # Derived from the founding date when it was given, and stale by now: the rules
-        # count the months from the date itself (from the month when it is known).
+        # The founding date decides: the rules count the months from it (from the month
+        # when it is known), so a count stated beside it cannot go stale.
         values["months_operating"] = None
     links = slots.get("ownership_links")
     if links == "none" and slots.get("linked_kind") and slots.get("linked_share_pct"):
