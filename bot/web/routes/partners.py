@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from actions.matching import (
+    MatchingRules,
     PartnerNeed,
     Suggestion,
     directory_engine,
@@ -49,33 +51,32 @@ def _nuts(value: str) -> str:
     return code
 
 
-def _s3_field(value: str) -> str:
-    code = normalise_s3_field(value, load_rules())
-    if code is None:
-        raise ValueError(f"must be an S3 field, by code ({', '.join(S3_FIELDS)}) or name")
-    return code
+def _code_or_name(normalise: Callable[[Any, MatchingRules], str | None], message: str) -> Any:
+    """A validator that reads a value by code or by name, as the conversation does."""
+
+    def check(value: str) -> str:
+        code = normalise(value, load_rules())
+        if code is None:
+            raise ValueError(message)
+        return code
+
+    return AfterValidator(check)
 
 
-def _org_type(value: str) -> str:
-    code = normalise_partner_type(value, load_rules())
-    if code is None:
-        raise ValueError(f"must be a partner type, by code ({', '.join(ORG_TYPES)}) or name")
-    return code
+_S3_FIELD = _code_or_name(
+    normalise_s3_field, f"must be an S3 field, by code ({', '.join(S3_FIELDS)}) or name"
+)
+_ORG_TYPE = _code_or_name(
+    normalise_partner_type, f"must be a partner type, by code ({', '.join(ORG_TYPES)}) or name"
+)
+_NEED_TYPE = _code_or_name(
+    normalise_need_type,
+    f"must be a need type ({', '.join(PROFILE_TYPES)}) or its name, such as 'technology request'",
+)
 
-
-def _need_type(value: str) -> str:
-    code = normalise_need_type(value, load_rules())
-    if code is None:
-        raise ValueError(
-            f"must be a need type ({', '.join(PROFILE_TYPES)}) or its name, such as "
-            "'technology request'"
-        )
-    return code
-
-
-S3Field = Annotated[str, Field(max_length=80), AfterValidator(_s3_field)]
-OrgType = Annotated[str, Field(max_length=80), AfterValidator(_org_type)]
-NeedType = Annotated[str, Field(max_length=80), AfterValidator(_need_type)]
+S3Field = Annotated[str, Field(max_length=80), _S3_FIELD]
+OrgType = Annotated[str, Field(max_length=80), _ORG_TYPE]
+NeedType = Annotated[str, Field(max_length=80), _NEED_TYPE]
 PartnershipType = Literal[PARTNERSHIP_TYPES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 
