@@ -54,15 +54,20 @@ People = Annotated[int, Field(ge=0, le=MAX_PEOPLE)]
 Count = Annotated[int, Field(ge=0, le=10_000)]
 
 
-class EnterpriseIn(BaseModel):
-    """A partner (25-50 %) or linked (over 50 %) enterprise or owner, who it is, its figures."""
+class FiguresIn(BaseModel):
+    """The figures the SME test adds up: headcount, turnover, balance sheet."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    share_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
     employees: People | None = None
     annual_turnover_eur: Euro | None = None
     balance_sheet_eur: Euro | None = None
+
+
+class EnterpriseIn(FiguresIn):
+    """A partner (25-50 %) or linked (over 50 %) enterprise or owner, who it is, its figures."""
+
+    share_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
     kind: Text | None = Field(
         default=None,
         description=(
@@ -78,16 +83,6 @@ class EnterpriseIn(BaseModel):
     inhabitants: People | None = Field(
         default=None, description="A local authority's number of inhabitants."
     )
-
-
-class YearIn(BaseModel):
-    """The company's own figures of the previous accounting period (Annex Art. 4(2))."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    employees: People | None = None
-    annual_turnover_eur: Euro | None = None
-    balance_sheet_eur: Euro | None = None
 
 
 class EligibilityCheckIn(BaseModel):
@@ -120,7 +115,7 @@ class EligibilityCheckIn(BaseModel):
     service_type: Text | None = None
     related_to_provider: bool | None = None
     vouchers_last_12_months: Count | None = None
-    previous_year: YearIn | None = Field(
+    previous_year: FiguresIn | None = Field(
         default=None,
         description=(
             "Last year's own figures: a class changes only when a ceiling is crossed in two "
