@@ -30,10 +30,12 @@ _NOUN = (
     r"pracowników|pracownicy|osób|mitarbeiter(?:innen)?|beschäftigte)"
 )
 _NUM = rf"(?P<num>{NUMBER})"
+# People who live somewhere are a population, not staff: "3000 people live there".
+_NOT_STAFF = r"(?!\s+(?:live|lives|living|reside|residing)\b)"
 _RANGE = rf"(?:{RANGE_JOIN}(?P<num2>{NUMBER}))?"
 _PATTERNS = [
     # "about 40 staff", "35 employees", "10-20 people", "15 FTE"
-    rf"(?:{_QUALIFIER}\s*)?{_NUM}{_RANGE}\s+{_MODIFIER}{_NOUN}\b",
+    rf"(?:{_QUALIFIER}\s*)?{_NUM}{_RANGE}\s+{_MODIFIER}{_NOUN}\b{_NOT_STAFF}",
     # "7 full time and 2 part time", "3 part-timers"
     rf"(?:{_QUALIFIER}\s*)?{_NUM}\s+(?:full|part)[- ]?time(?:rs|ers)?\b"
     r"(?![- ]?equivalent|\s+(?:months?|weeks?|years?|days?|hours?)\b)",

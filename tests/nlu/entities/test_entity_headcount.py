@@ -55,6 +55,8 @@ def test_find_headcounts_qualifier_is_kept() -> None:
         "EUR 35 million",
         "we are 35",
         "people are nice",
+        "around 3000 people live there",  # a municipality's inhabitants
+        "some 4,500 persons living in the parish",
         "",
     ],
 )
