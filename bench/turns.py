@@ -9,6 +9,12 @@ By default starts its own server on a free loopback port (``python -m bot serve`
 at the end; ``--url`` measures an already running server instead. Loopback only.
 
     python bench/turns.py --users 1,20,50 --turns-per-user 6 --json bench/results/turns.json
+
+``--long`` plays instead one conversation of 500 turns (messages cycling through the journeys)
+and compares the median latency of turns 11-40 with that of the last 30: a turn must cost the
+same late in a long conversation as early in it.
+
+    python bench/turns.py --long [--long-turns 500]
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +52,33 @@ SCRIPT = [
     "bye",
 ]
 WEBHOOK = "/webhooks/rest/webhook"
+# One long conversation cycles through the journeys: greeting, questions, the profile's facts,
+# the voucher and partners, the menu, small talk. No restart: the log must keep growing.
+LONG_SCRIPT = [
+    "hello",
+    "what can you do?",
+    "voucher please",
+    "Baltic Lasers OU",
+    "estonia",
+    "tallinn",
+    "ultrafast lasers for micromachining",
+    "28 people and 3.4M EUR turnover last year",
+    "2.9M EUR",
+    "no",
+    "founded 2015",
+    "why do you ask?",
+    "menu",
+    "tell me about innovation vouchers",
+    "how do I find a partner?",
+    "a university in germany to test laser welding",
+    "are you a bot?",
+    "what is a digital innovation hub?",
+    "show me the menu",
+    "thanks",
+    "bye",
+]
+LONG_EARLY = (10, 40)  # turns 11-40, once the conversation is under way
+LONG_LATE = 30  # the last 30 turns
 
 # Runs the app the way the composition root does, when `python -m bot serve` is not there.
 _INLINE_SERVER = """
@@ -212,6 +246,55 @@ async def run_round(url: str, users: int, turns: int, timeout: float) -> RoundRe
     )
 
 
+@dataclass
+class LongResult:
+    """One long conversation: median latency early and late, and how much later costs."""
+
+    turns: int
+    errors: int
+    early_median_ms: float
+    late_median_ms: float
+    ratio: float
+
+
+async def run_long(url: str, turns: int, timeout: float) -> LongResult:
+    """One conversation of `turns` messages; latencies are kept per turn, in order."""
+    sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(base_url=url, timeout=timeout) as http:
+        for turn in range(turns):
+            body = {
+                "sender": sender,
+                "message": LONG_SCRIPT[turn % len(LONG_SCRIPT)],
+                "metadata": {"message_id": f"{sender}-{turn}"},
+            }
+            started = time.perf_counter()
+            response = await http.post(WEBHOOK, json=body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += response.status_code != 200
+            if (turn + 1) % 100 == 0:
+                print(f"  {turn + 1} turns, last {latencies[-1]:.1f} ms", flush=True)
+    early = statistics.median(latencies[LONG_EARLY[0] : LONG_EARLY[1]])
+    late = statistics.median(latencies[-LONG_LATE:])
+    return LongResult(
+        turns=len(latencies),
+        errors=errors,
+        early_median_ms=round(early, 2),
+        late_median_ms=round(late, 2),
+        ratio=round(late / early, 3) if early else 0.0,
+    )
+
+
+def print_long(result: LongResult) -> None:
+    """The long conversation's figures."""
+    first, last = LONG_EARLY[0] + 1, LONG_EARLY[1]
+    print(f"turns {result.turns}, errors {result.errors}")
+    print(f"median turn {first}-{last}: {result.early_median_ms:.1f} ms")
+    print(f"median of the last {LONG_LATE}: {result.late_median_ms:.1f} ms")
+    print(f"ratio late/early: {result.ratio:.2f}")
+
+
 def print_table(results: list[RoundResult]) -> None:
     """The figures as a plain-text table."""
     header = f"{'users':>5} {'turns':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
@@ -235,7 +318,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     parser.add_argument("--startup-timeout", type=float, default=300.0, help="seconds")
+    parser.add_argument("--long", action="store_true", help="one long conversation instead")
+    parser.add_argument("--long-turns", type=int, default=500, help="its length, in turns")
     args = parser.parse_args(argv)
+    if args.long and args.long_turns < LONG_EARLY[1] + LONG_LATE:
+        parser.error(f"--long-turns: at least {LONG_EARLY[1] + LONG_LATE}")
     args.user_counts = [int(n) for n in args.users.split(",") if n.strip()]
     if not args.user_counts or any(n < 1 or n > 1000 for n in args.user_counts):
         parser.error("--users: counts between 1 and 1000")
@@ -244,8 +331,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def measure(args: argparse.Namespace, url: str) -> list[RoundResult]:
-    """Run every round against `url`, printing as it goes."""
+def measure(args: argparse.Namespace, url: str) -> list[RoundResult] | LongResult:
+    """Run every round (or the long conversation) against `url`, printing as it goes."""
+    if args.long:
+        return asyncio.run(run_long(url, args.long_turns, args.timeout))
     results = []
     for users in args.user_counts:
         result = asyncio.run(run_round(url, users, args.turns_per_user, args.timeout))
@@ -280,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if process is not None:
                 stop_server(process)
+    if isinstance(results, LongResult):
+        print_long(results)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"benchmark": "long_conversation", **asdict(results)}))
+        return 1 if results.errors else 0
     print_table(results)
     if args.json:
         report: dict[str, Any] = {
