@@ -42,7 +42,8 @@ def print_report(name: str, report: RetrievalReport, misses: bool) -> None:
     print(f"top-1 (module) {report.top1:.3f}")
     print(f"top-3 (module) {report.top3:.3f}")
     print(f"top-1 (step)   {report.step_top1:.3f}")
-    print(f"answered       {report.answered:.3f}  (best score >= {report.threshold})")
+    print(f"answered       {report.answered:.3f}  (best topic score >= {report.threshold})")
+    print(f"answered right {report.answered_right:.3f}  (answered from the expected module)")
     print(f"rejected       {report.rejected:.3f}  (unanswerable questions declined)")
     if not misses:
         return

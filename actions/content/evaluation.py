@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from actions.content.retrieval import MIN_SCORE, ContentIndex
+from actions.content.retrieval import MIN_SCORE, ContentIndex, answers
 
 QUESTION_SETS: dict[str, str] = {
     "original": "questions_{language}.yml",
@@ -43,6 +43,7 @@ class RetrievalReport:
     top3: float
     step_top1: float
     answered: float
+    answered_right: float
     rejected: float
     threshold: float
     misses: list[dict[str, Any]] = field(default_factory=list)
@@ -74,26 +75,32 @@ def evaluate(
     index: ContentIndex,
     questions: list[Question],
     unanswerable: list[str],
-    threshold: float = MIN_SCORE,
+    threshold: float | None = None,
 ) -> RetrievalReport:
     """Score the index: module-level top-1/top-3, step-level top-1, and threshold behaviour."""
-    top1 = top3 = step_hits = answered = 0
+    top1 = top3 = step_hits = answered = answered_right = 0
     misses = []
     for question in questions:
         hits = index.search(question.text, country=question.country, region=question.region, k=3)
         modules = [h.passage.module_id for h in hits]
         top1 += bool(modules) and modules[0] == question.module
         top3 += question.module in modules
-        answered += bool(hits) and hits[0].score >= threshold
+        clears = bool(hits) and answers(hits[0], threshold)
+        answered += clears
+        answered_right += clears and modules[0] == question.module
         if question.step is not None and hits:
             best = hits[0].passage
             step_hits += best.module_id == question.module and best.step == question.step
         if not modules or modules[0] != question.module:
             misses.append({"question": question.text, "expected": question.module, "got": modules})
     not_declined = [
-        {"question": text, "got": hits[0].passage.module_id, "score": round(hits[0].score, 2)}
+        {
+            "question": text,
+            "got": hits[0].passage.module_id,
+            "score": round(hits[0].topic_score, 2),
+        }
         for text in unanswerable
-        if (hits := index.search(text, k=1)) and hits[0].score >= threshold
+        if (hits := index.search(text, k=1)) and answers(hits[0], threshold)
     ]
     rejected = len(unanswerable) - len(not_declined)
     with_step = sum(1 for q in questions if q.step is not None)
@@ -104,8 +111,9 @@ def evaluate(
         top3=round(top3 / total, 3),
         step_top1=round(step_hits / max(with_step, 1), 3),
         answered=round(answered / total, 3),
+        answered_right=round(answered_right / total, 3),
         rejected=round(rejected / max(len(unanswerable), 1), 3),
-        threshold=threshold,
+        threshold=MIN_SCORE if threshold is None else threshold,
         misses=misses,
         not_declined=not_declined,
     )

@@ -1,9 +1,21 @@
-"""Answering free questions from the modules: BM25 over module steps.
+"""Answering free questions from the modules: BM25 over module steps, places and synonyms.
 
 Each step of each module is a passage. Its text becomes terms through the shared
 `nlu.search_terms` (folded, stop words out, Snowball-stemmed), the same as partner matching,
-so "vouchers", "voucher's" and "voucher" meet. Passages from the SME's own country module get a
-boost, and its region's step a larger one. The index is built once per language per process.
+so "vouchers", "voucher's" and "voucher" meet. Two things are read from a question before it is
+ranked:
+
+* **Places.** A country, region or town in any form the geo data knows ("Skåne", "Tartu",
+  "Trondheim", "Gdynia"; `nlu.places`) selects its country's module, and inside it the step
+  about that region, by a boost. Without a place, the SME's own country and region (from its
+  profile) get a smaller boost, a larger one when the question says "my region".
+* **Synonyms.** A phrase of a synonym group (data/content/<lang>/synonyms.yml: "RIS3", "smart
+  specialisation strategy"; "EEN", "Enterprise Europe Network") adds the group's key term on
+  both sides, so an abbreviation meets the words the content spells out.
+
+Whether a question is answered at all is judged on its *topic* (the words that are not a
+place): "what is the VAT rate in Latvia" names a country with a module, but nothing in the
+modules speaks of VAT, so it is declined instead of answered with Latvia's priorities.
 """
 
 from __future__ import annotations
@@ -11,22 +23,41 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from actions.content.modules import Module, load_modules
-from nlu.search_terms import search_terms
+from nlu.entities.lexicon import within_one_edit
+from nlu.entities.text import fold
+from nlu.places import Place, places_in
+from nlu.search_terms import search_terms, stem
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a step's and module's title words count this many times
-COUNTRY_BOOST, REGION_BOOST = 1.15, 1.35
-OWN_PLACE_BOOST = 1.6  # more when the question says "my region" or "our country"
-MIN_SCORE = 4.0  # below this the best passage does not answer; chosen on questions_en.yml
-_OWN_PLACE = re.compile(r"\b(my|our)\s+(own\s+)?(region|country|area|county|city)\b", re.I)
-_EXTRA_STOP = frozenset(
-    {"s3", "smart", "specialisation", "specialization", "sme", "company", "tell", "know"}
-)
+COUNTRY_BOOST, REGION_BOOST = 1.15, 1.35  # the SME's own country module, and its region's step
+UNKNOWN_OWN_PLACE = 0.6  # "my region" from an SME whose region is not known yet
+PLACE_BONUS, PLACE_REGION_BONUS = 1.0, 3.0  # added for the place a question names
+MENTION_BONUS = 2.0  # added to a step that names the place the question names
+MIN_PLACE_SCORE = 2.5  # the topic score that answers inside the module of a named place
+PLACE_PROFILE_BONUS = 10.0  # puts a place's profile step first when that is all one asks
+MIN_ONE_WORD_SCORE = 4.0  # a step that shares one word with the question needs more
+FUZZY_MIN_LETTERS = 6  # shorter terms are not corrected for typos
+MIN_SCORE = 3.5  # below this the best passage's topic does not answer; chosen on the tuning half
+WORDS_FILE = "retrieval.yml"
+
+
+@dataclass(frozen=True)
+class RetrievalWords:
+    """A language's words of retrieval (data/content/<lang>/retrieval.yml)."""
+
+    stop_words: tuple[str, ...] = ()
+    own_place: tuple[str, ...] = ()
+    about_a_place: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,31 +71,76 @@ class Passage:
     text: str
     country: str | None
     region: str | None
+    #: Countries and regions (NUTS codes) the step's text names, in any form.
+    mentions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage and its score for one question."""
+    """A passage for one question: `score` ranks, `topic_score` (places left out) answers."""
 
     passage: Passage
     score: float
+    topic_score: float
+    in_named_place: bool = False
+    #: How many of the question's topic words the step holds (synonym keys not counted).
+    words: int = 0
+    #: The step a question that asks only about a place is answered with.
+    place_profile: bool = False
 
 
-def terms(text: str, language: str = "en") -> list[str]:
-    """The index terms of a text: folded, stemmed words without stop words (nlu.search_terms)."""
-    return search_terms(text, language, extra_stop_words=_EXTRA_STOP)
+@dataclass(frozen=True)
+class Query:
+    """A question read for retrieval: topic terms, the places' own terms, and the places."""
+
+    topic: frozenset[str]
+    places: tuple[Place, ...]
+    own_place: bool
+    #: Names a place and asks nothing but its S3 profile ("Tartu priorities?").
+    only_about_place: bool = False
 
 
-def asks_about_own_place(question: str) -> bool:
-    """Whether a question speaks of the SME's own place ("my region", "our country")."""
-    return bool(_OWN_PLACE.search(question))
+class Synonyms:
+    """Synonym groups as stemmed phrases; a phrase found in a text adds its group's key."""
+
+    def __init__(self, groups: Iterable[Iterable[str]], language: str) -> None:
+        self.phrases: list[tuple[tuple[str, ...], str]] = []
+        for number, group in enumerate(groups):
+            for phrase in group:
+                words = tuple(search_terms(str(phrase), language))
+                if words:
+                    self.phrases.append((words, f"~{number}"))
+
+    def keys(self, words: list[str]) -> list[str]:
+        """The group keys of every phrase that occurs, word after word, in `words`."""
+        found = []
+        for phrase, key in self.phrases:
+            size = len(phrase)
+            if any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1)):
+                found.append(key)
+        return found
 
 
 class ContentIndex:
     """A BM25 index over every step of a set of modules."""
 
-    def __init__(self, modules: list[Module]) -> None:
+    def __init__(
+        self, modules: list[Module], language: str = "en", words: RetrievalWords | None = None
+    ) -> None:
+        words = words or RetrievalWords()
+        self.language = language
         self.modules = {m.id: m for m in modules}
+        self.by_country = {m.country: m for m in modules if m.country}
+        self.synonyms = Synonyms(words.synonyms, language)
+        self._own_place = _phrase_pattern(words.own_place)
+        self._stop = {fold(w) for w in words.stop_words}
+        self._stop |= {stem(w, language) for w in self._stop}
+        self._about_place = {
+            term
+            for word in words.about_a_place
+            for raw in [search_terms(word, language)]
+            for term in [*raw, *self.synonyms.keys(raw)]
+        }
         self.passages: list[Passage] = []
         self._docs: list[Counter[str]] = []
         for module in modules:
@@ -78,40 +154,89 @@ class ContentIndex:
                         step.body,
                         module.country,
                         step.region,
+                        _mentions(places_in(f"{step.title} {step.body}", language)),
                     )
                 )
                 titles = " ".join([module.title, step.title] * TITLE_WEIGHT)
-                self._docs.append(Counter(terms(f"{titles} {step.body}")))
+                self._docs.append(Counter(self.terms(f"{titles} {step.body}")))
         lengths = [sum(doc.values()) for doc in self._docs]
         self._lengths = lengths
         self._average = sum(lengths) / max(len(lengths), 1)
         frequency: Counter[str] = Counter(t for doc in self._docs for t in doc)
         n = len(self._docs)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+        self._by_first: dict[str, list[str]] = {}
+        for term in sorted(self._idf):
+            if len(term) >= FUZZY_MIN_LETTERS - 1 and term.isalpha():
+                self._by_first.setdefault(term[0], []).append(term)
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text: its words' stems without stop words, and synonym keys."""
+        words = search_terms(text, self.language)
+        kept = [w for w in words if w not in self._stop]
+        return kept + self.synonyms.keys(words)
+
+    def read(self, question: str, country: str | None = None, region: str | None = None) -> Query:
+        """Split a question into its topic and the places it names; "my region" names the
+        SME's own `country` and `region` when they are known."""
+        places = tuple(places_in(question, self.language))
+        own_place = self.asks_about_own_place(question)
+        if own_place and country and not any(p.country in self.by_country for p in places):
+            places = (*places, Place(str(country).upper(), region, 0, 0))
+        topic = question
+        for place in sorted(places, key=lambda p: -p.start):
+            topic = f"{topic[: place.start]} {topic[place.end :]}"
+        topic_terms = frozenset(self._known(t) for t in self.terms(topic))
+        only_place = any(p.country in self.by_country for p in places) and (
+            topic_terms <= self._about_place
+        )
+        return Query(topic_terms, places, own_place, only_place)
+
+    def asks_about_own_place(self, question: str) -> bool:
+        """Whether a question speaks of the SME's own place ("my region", "where we are")."""
+        return self._own_place is not None and bool(self._own_place.search(fold(question)))
+
+    def _known(self, term: str) -> str:
+        """An index term one typo away from a term the index lacks ("inov" -> "innov"), if
+        exactly one is; else the term itself."""
+        if term in self._idf or len(term) < FUZZY_MIN_LETTERS or not term.isalpha():
+            return term
+        near = [t for t in self._by_first.get(term[0], ()) if within_one_edit(term, t)]
+        return near[0] if len(near) == 1 else term
 
     def search(
         self, question: str, *, country: str | None = None, region: str | None = None, k: int = 3
     ) -> list[Hit]:
-        """The `k` best passages for a question, best first (BM25 times the profile boost)."""
-        query = set(terms(question))
-        own_place = asks_about_own_place(question)
+        """The `k` best passages for a question, best first.
+
+        `country` and `region` are the SME's own (its profile); a place the question names
+        counts more than them.
+        """
+        query = self.read(question, country, region)
         hits = []
         for passage, doc, length in zip(self.passages, self._docs, self._lengths, strict=True):
-            score = sum(self._term_score(t, doc, length) for t in query)
-            if score > 0:
-                boost = self._boost(passage, country, region)
-                if boost > 1 and own_place:
-                    boost *= OWN_PLACE_BOOST
-                hits.append(Hit(passage, score * boost))
+            topic = sum(self._term_score(t, doc, length) for t in query.topic)
+            place = self._named_place_bonus(passage, query)
+            profile = (
+                query.only_about_place and place > 0 and self._is_place_profile(passage, query)
+            )
+            if topic <= 0 and not profile:
+                continue
+            topic *= self._profile_boost(passage, query, country, region)
+            score = topic + place + (PLACE_PROFILE_BONUS if profile else 0.0)
+            in_place = passage.country is not None and place > 0
+            words = sum(1 for t in query.topic if t in doc and not t.startswith("~"))
+            hits.append(Hit(passage, score, topic, in_place, words, profile))
         hits.sort(key=lambda h: (-h.score, h.passage.module_id, h.passage.step))
         return hits[:k]
 
     def answer(
         self, question: str, *, country: str | None = None, region: str | None = None
     ) -> Hit | None:
-        """The best passage if it scores at least MIN_SCORE, else None."""
+        """The best passage if its topic answers: MIN_SCORE, or MIN_PLACE_SCORE in the module
+        of the place the question names ("Tartu priorities?")."""
         hits = self.search(question, country=country, region=region, k=1)
-        return hits[0] if hits and hits[0].score >= MIN_SCORE else None
+        return hits[0] if hits and answers(hits[0]) else None
 
     def _term_score(self, term: str, doc: Counter[str], length: int) -> float:
         tf = doc.get(term, 0)
@@ -120,15 +245,87 @@ class ContentIndex:
         norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self._average))
         return self._idf[term] * norm
 
-    def _boost(self, passage: Passage, country: str | None, region: str | None) -> float:
-        if not country or passage.country != str(country).upper():
-            return 1.0
+    def _named_place_bonus(self, passage: Passage, query: Query) -> float:
+        """For the places the question names: MENTION_BONUS when the step names the place too,
+        PLACE_BONUS in the place's country module, PLACE_REGION_BONUS on its region's step."""
+        bonus = 0.0
+        for place in query.places:
+            mentioned = (place.region or place.country) in passage.mentions
+            found = MENTION_BONUS if mentioned else 0.0
+            if passage.country == place.country:
+                module = self.modules[passage.module_id]
+                own = module.region_for(place.country, place.region) if place.region else None
+                on_step = own is not None and passage.region == own.name
+                found += PLACE_REGION_BONUS if on_step else PLACE_BONUS
+            bonus = max(bonus, found)
+        return bonus
+
+    def _is_place_profile(self, passage: Passage, query: Query) -> bool:
+        """Whether a passage profiles a place the question names: the region's step, or the
+        first step of the country's module when the region has none."""
         module = self.modules[passage.module_id]
-        own = module.region_for(country, region) if region else None
+        for place in query.places:
+            if passage.country != place.country:
+                continue
+            own = module.region_for(place.country, place.region) if place.region else None
+            if own is not None:
+                return passage.region == own.name
+            return passage.step == 0
+        return False
+
+    def _profile_boost(
+        self, passage: Passage, query: Query, country: str | None, region: str | None
+    ) -> float:
+        """Without a named place: COUNTRY_BOOST and REGION_BOOST for the SME's own country
+        module and region step; "my region" of an SME whose place is unknown makes another
+        country's passages less likely (UNKNOWN_OWN_PLACE)."""
+        if query.places or passage.country is None:
+            return 1.0
+        if not country:
+            return UNKNOWN_OWN_PLACE if query.own_place else 1.0
+        if passage.country != str(country).upper():
+            return 1.0
+        own = self.modules[passage.module_id].region_for(country, region) if region else None
         return REGION_BOOST if own is not None and passage.region == own.name else COUNTRY_BOOST
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the folded phrases as whole words."""
+    alternatives = sorted({re.escape(fold(p)) for p in phrases if p.strip()}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b") if alternatives else None
+
+
+def _mentions(places: Iterable[Place]) -> frozenset[str]:
+    """The keys of the places a step names: each country, and each region's NUTS code."""
+    return frozenset(key for place in places for key in (place.country, place.region) if key)
+
+
+def answers(hit: Hit, threshold: float | None = None) -> bool:
+    """Whether a hit's topic score is high enough to answer with it: `threshold` (MIN_SCORE
+    by default), or MIN_PLACE_SCORE inside the module of a place the question names."""
+    if hit.place_profile:
+        return True
+    needed = MIN_SCORE if threshold is None else threshold
+    if hit.words < 2:
+        needed = max(needed, MIN_ONE_WORD_SCORE)
+    return hit.topic_score >= (min(needed, MIN_PLACE_SCORE) if hit.in_named_place else needed)
+
+
+def read_words(directory: Path) -> RetrievalWords:
+    """The retrieval words of a content directory (none when it has no words file)."""
+    path = directory / WORDS_FILE
+    if not path.is_file():
+        return RetrievalWords()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return RetrievalWords(
+        stop_words=tuple(str(w) for w in raw.get("stop_words") or []),
+        own_place=tuple(str(w) for w in raw.get("own_place") or []),
+        about_a_place=tuple(str(w) for w in raw.get("about_a_place") or []),
+        synonyms=tuple(tuple(str(p) for p in group) for group in raw.get("synonyms") or []),
+    )
 
 
 @lru_cache(maxsize=8)
 def index_for(directory: Path) -> ContentIndex:
-    """The index of the modules in `directory`, built once per process."""
-    return ContentIndex(load_modules(directory))
+    """The index of the modules in `directory` (named by its language), built once per process."""
+    return ContentIndex(load_modules(directory), directory.name, read_words(directory))

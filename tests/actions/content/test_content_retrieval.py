@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from actions.content import content_dir, index_for
 from actions.content.evaluation import evaluate, load_questions
-from actions.content.retrieval import terms
+from actions.content.retrieval import ContentIndex, RetrievalWords
 from bot.config import get_settings
 
 
 def test_terms_fold_stem_and_drop_stop_words() -> None:
-    assert terms("The Vouchers of Skåne's priorities") == ["voucher", "skane", "prioriti"]
-    assert terms("Trøndelag Eye@RIS3") == ["trondelag", "eye", "ris3"]
-    assert terms("process processes processing") == ["process"] * 3
+    index = ContentIndex([], "en", RetrievalWords(stop_words=("smart",)))
+    assert index.terms("The Vouchers of Skåne's smart priorities") == [
+        "voucher",
+        "skane",
+        "prioriti",
+    ]
+    assert index.terms("Trøndelag Eye@RIS3") == ["trondelag", "eye", "ris3"]
+    assert index.terms("process processes processing") == ["process"] * 3
+
+
+def test_synonyms_meet_abbreviations_and_spelled_out_names() -> None:
+    index = ContentIndex([], "en", RetrievalWords(synonyms=(("een", "enterprise europe network"),)))
+    assert index.terms("EEN?")[-1] == index.terms("the Enterprise Europe Network")[-1] == "~0"
 
 
 def test_index_for_is_built_once_per_process() -> None:
