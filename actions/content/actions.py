@@ -297,7 +297,12 @@ class ActionCheckAnswer(Action):
 
 
 class ActionAnswerQuestion(Action):
-    """Answers a free question with the best module step, or offers a person."""
+    """Answers a free question with the best module step, or offers a person.
+
+    A question about vouchers or partners is answered, and the journey it leads to is offered
+    as a button (the module's `offers`): asking how vouchers work is not asking to be checked.
+    Outside a form only, so a question in the middle of the profile goes back to the form.
+    """
 
     def name(self) -> str:
         """Answer a question from the content."""
@@ -323,6 +328,10 @@ class ActionAnswerQuestion(Action):
         buttons = [
             learning.button("open_step", _start_payload(module.id, position)),
         ]
+        if not tracker.active_loop.get("name"):  # in a form, the form's question comes next
+            buttons = [
+                learning.button(f"offer_{intent}", f"/{intent}") for intent in module.offers
+            ] + buttons
         where = progress.current(learning.progress)
         if where and where[0] in learning.modules:
             title = learning.modules[where[0]].title

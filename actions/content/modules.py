@@ -46,7 +46,7 @@ _ENDS_CITED = re.compile(r"\(sources?: [^)]*\)\.?$")
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 _QUOTE_CHARS = 60  # how much of an unsourced line a problem quotes
 _REQUIRED = ("id", "title", "order", "summary", "sources", "check")
-_OPTIONAL = ("country", "regions")
+_OPTIONAL = ("country", "regions", "offers")
 
 
 class ModuleError(ValueError):
@@ -117,6 +117,9 @@ class Module:
     path: str
     country: str | None = None
     regions: tuple[Region, ...] = ()
+    #: Intents of the journeys a question answered from this module leads to
+    #: (``check_voucher``, ``find_partners``): offered as buttons, never started unasked.
+    offers: tuple[str, ...] = ()
 
     def region_for(self, country: str | None, region: str | None) -> Region | None:
         """The module's region that the SME's `region` slot names, if any."""
@@ -180,11 +183,20 @@ def parse_module(text: str, path: str) -> Module:
         path=path,
         country=str(meta["country"]).upper() if meta.get("country") else None,
         regions=regions,
+        offers=_offers(meta.get("offers"), path),
     )
     if not _ID.match(module.id):
         raise ModuleError(path, f"id '{module.id}' must be snake_case letters, digits and _")
     _check_citations(module)
     return module
+
+
+def _offers(value: Any, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and _ID.match(v) for v in value):
+        raise ModuleError(path, "'offers' must be a list of intent names")
+    return tuple(value)
 
 
 def _check_keys(meta: dict[str, Any], path: str) -> None:

@@ -108,6 +108,8 @@ class Synonyms:
         for number, group in enumerate(groups):
             for phrase in group:
                 words = tuple(search_terms(str(phrase), language))
+                if len(words) == 1 and len(str(phrase).split()) > 1:
+                    continue  # "work together" without its stop word would be any "work"
                 if words:
                     self.phrases.append((words, f"~{number}"))
 
