@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +47,9 @@ PLACE_PROFILE_BONUS = 10.0  # puts a place's profile step first when that is all
 MIN_ONE_WORD_SCORE = 4.0  # a step that shares one word with the question needs more
 FUZZY_MIN_LETTERS = 6  # shorter terms are not corrected for typos
 MIN_SCORE = 3.5  # below this the best passage's topic does not answer; chosen on the tuning half
+FACT_WEIGHT = 0.5  # weight of the words of a clause that states facts beside the question
 WORDS_FILE = "retrieval.yml"
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]+\s|\s[-–—]+\s|[.!?]+$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class RetrievalWords:
 
     stop_words: tuple[str, ...] = ()
     own_place: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()
     about_a_place: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
 
@@ -98,6 +101,8 @@ class Query:
     own_place: bool
     #: Names a place and asks nothing but its S3 profile ("Tartu priorities?").
     only_about_place: bool = False
+    #: Each topic term's weight: 1 in the clause that asks, FACT_WEIGHT in the others.
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 class Synonyms:
@@ -135,6 +140,7 @@ class ContentIndex:
         self.by_country = {m.country: m for m in modules if m.country}
         self.synonyms = Synonyms(words.synonyms, language)
         self._own_place = _phrase_pattern(words.own_place)
+        self._question_words = frozenset(fold(w) for w in words.question_words)
         self._stop = {fold(w) for w in words.stop_words}
         self._stop |= {stem(w, language) for w in self._stop}
         self._about_place = {
@@ -188,11 +194,29 @@ class ContentIndex:
         topic = question
         for place in sorted(places, key=lambda p: -p.start):
             topic = f"{topic[: place.start]} {topic[place.end :]}"
-        topic_terms = frozenset(self._known(t) for t in self.terms(topic))
+        weights: dict[str, float] = {}
+        for clause, weight in self._clauses(topic):
+            for term in self.terms(clause):
+                known = self._known(term)
+                weights[known] = max(weights.get(known, 0.0), weight)
         only_place = any(p.country in self.by_country for p in places) and (
-            topic_terms <= self._about_place
+            set(weights) <= self._about_place
         )
-        return Query(topic_terms, places, own_place, only_place)
+        return Query(frozenset(weights), places, own_place, only_place, weights)
+
+    def _clauses(self, text: str) -> list[tuple[str, float]]:
+        """The clauses of a message with their weight: where a message mixes facts with a
+        question ("we make windows in Vilnius, 25 staff - how can we take part?"), the facts
+        weigh FACT_WEIGHT, so the question decides."""
+        clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+        asking = [c for c in clauses if self._is_question(c)]
+        if not asking or len(asking) == len(clauses):
+            return [(text, 1.0)]
+        return [(c, 1.0 if c in asking else FACT_WEIGHT) for c in clauses]
+
+    def _is_question(self, clause: str) -> bool:
+        words = fold(clause).split()
+        return clause.rstrip().endswith("?") or bool(words and words[0] in self._question_words)
 
     def asks_about_own_place(self, question: str) -> bool:
         """Whether a question speaks of the SME's own place ("my region", "where we are")."""
@@ -217,7 +241,7 @@ class ContentIndex:
         query = self.read(question, country, region)
         hits = []
         for passage, doc, length in zip(self.passages, self._docs, self._lengths, strict=True):
-            topic = sum(self._term_score(t, doc, length) for t in query.topic)
+            topic = sum(w * self._term_score(t, doc, length) for t, w in query.weights.items())
             place = self._named_place_bonus(passage, query)
             profile = (
                 query.only_about_place and place > 0 and self._is_place_profile(passage, query)
@@ -322,6 +346,7 @@ def read_words(directory: Path) -> RetrievalWords:
     return RetrievalWords(
         stop_words=tuple(str(w) for w in raw.get("stop_words") or []),
         own_place=tuple(str(w) for w in raw.get("own_place") or []),
+        question_words=tuple(str(w) for w in raw.get("question_words") or []),
         about_a_place=tuple(str(w) for w in raw.get("about_a_place") or []),
         synonyms=tuple(tuple(str(p) for p in group) for group in raw.get("synonyms") or []),
     )

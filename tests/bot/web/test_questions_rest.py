@@ -108,6 +108,11 @@ def test_a_region_named_without_its_country_gets_its_step(
     assert region in answer["text"]
 
 
+def test_a_question_about_help_is_answered_not_fallen_back(client: httpx.Client) -> None:
+    question = "we'd like advice on EU funding calls - who could help us locally?"
+    _answered_from(_say(client, "help", question), "Where to get help")
+
+
 def test_asking_to_act_still_starts_the_journey(client: httpx.Client) -> None:
     texts = [m.get("text") or "" for m in _say(client, "doer", "please check if we qualify")]
     assert any(FORM_START in t for t in texts), texts
