@@ -19,6 +19,7 @@ from actions.content.retrieval import MIN_SCORE, ContentIndex, answers
 QUESTION_SETS: dict[str, str] = {
     "original": "questions_{language}.yml",
     "tune": "questions_{language}_tune.yml",
+    "tune2": "questions_{language}_tune2.yml",
     "test": "questions_{language}_test.yml",
 }
 
