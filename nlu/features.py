@@ -19,6 +19,9 @@ from scipy.sparse import csr_matrix
 WORD = "word"
 CHAR = "char"
 PAIR = "pair"
+#: Marks the start of a message in word n-grams: "<s> why" and "<s> find" tell a question
+#: about a topic from a request to act, which the same words later in a message do not.
+START = "<s>"
 
 
 def word_ngrams(tokens: Sequence[str], low: int, high: int) -> list[str]:
@@ -71,7 +74,7 @@ class NgramView:
     def grams(self, tokens: Sequence[str]) -> list[str]:
         """The n-grams of this view for one text."""
         if self.kind == WORD:
-            return word_ngrams(tokens, self.low, self.high)
+            return word_ngrams([START, *tokens], self.low, self.high)
         if self.kind == PAIR:
             return word_pairs(tokens, self.high)
         return char_ngrams(tokens, self.low, self.high)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from thinc.api import Config
 
-PIPELINE_VERSION = "s3-nlu-5"
+PIPELINE_VERSION = "s3-nlu-6"
 SEED = 42
 
 _NLP = """
