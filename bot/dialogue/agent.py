@@ -3,6 +3,10 @@
 Per message: lock the conversation, record the message in the inbox (a redelivery gets the
 first answer again), load the event log, understand the message, run the turn, then store the
 new events and the reply in one transaction.
+
+The trackers of recent conversations stay in memory between their turns, so a turn reads only
+the events stored since (by another worker, if any), not the whole log; a tracker read afresh
+starts at the current session's start, which is all the dialogue needs.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ import asyncio
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.dialogue.choices import ChoiceReader
 from bot.dialogue.domain import Domain
@@ -42,14 +48,24 @@ EMPTY_RESPONSE = "utter_empty_message"
 #: (`actions.privacy.ERASE_EVENT`); it is honoured here, never stored.
 ERASE_EVENT = "erase_sender_data"
 STORAGE_THREADS_POSTGRES = 8
+#: How many conversations' trackers stay in memory between turns (the least recent go first).
+TRACKERS_KEPT = 256
+
+
+@dataclass(frozen=True)
+class _KeptTracker:
+    """A conversation's tracker as its last turn left it, and the conversation row it is of."""
+
+    conversation_id: int
+    tracker: DialogueTracker
 
 
 @dataclass(frozen=True)
 class _OpenedTurn:
-    """What the first transaction of a turn found."""
+    """What the first transaction of a turn found: the tracker, or the reply already given."""
 
     conversation_id: int
-    events: list[dict[str, Any]]
+    tracker: DialogueTracker | None
     stored_reply: list[dict[str, Any]] | None
 
 
@@ -90,6 +106,9 @@ class Agent:
         self._max_chars = max_message_chars
         self._detector = language_detector
         self._choices = choices or ChoiceReader()  # titles and numbers, in any language
+        # Touched only on the event loop; a turn takes its conversation's tracker out while it
+        # runs and puts it back once its events are stored, so a failed turn leaves none.
+        self._kept: OrderedDict[str, _KeptTracker] = OrderedDict()
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer."""
@@ -97,25 +116,39 @@ class Agent:
         async with self._locks.hold(message.sender_id):
             # Storage runs in a worker thread, so other conversations' turns go on meanwhile.
             loop = asyncio.get_running_loop()
-            opened = await loop.run_in_executor(self._storage, self._open_turn, message, message_id)
-            if opened.stored_reply is not None:
-                return [BotMessage.from_rasa(m) for m in opened.stored_reply]
-            tracker = DialogueTracker(message.sender_id, self.domain, list(opened.events))
-            first_new = len(opened.events)
+            kept = self._kept.pop(message.sender_id, None)
+            opened = await loop.run_in_executor(
+                self._storage, self._open_turn, message, message_id, kept
+            )
+            if opened.stored_reply is not None or opened.tracker is None:
+                if kept is not None:
+                    self._keep(message.sender_id, kept)
+                return [BotMessage.from_rasa(m) for m in opened.stored_reply or []]
+            tracker = opened.tracker
+            first_new = tracker.next_seq
             await self._run_turn(tracker, message, message_id)
-            new_events = tracker.events[first_new:]
+            new_events = tracker.events_from(first_new)
             reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
-            await asyncio.to_thread(
+            stored = await asyncio.to_thread(
                 self._close_turn,
                 message,
                 message_id,
-                opened,
-                new_events,
+                opened.conversation_id,
+                (first_new, new_events),
                 [m.to_rasa(message.sender_id) for m in reply],
             )
+            if stored:
+                self._keep(message.sender_id, _KeptTracker(opened.conversation_id, tracker))
         return reply
 
-    def _open_turn(self, message: UserMessage, message_id: str) -> _OpenedTurn:
+    def _keep(self, sender_id: str, kept: _KeptTracker) -> None:
+        self._kept[sender_id] = kept
+        while len(self._kept) > TRACKERS_KEPT:
+            self._kept.popitem(last=False)
+
+    def _open_turn(
+        self, message: UserMessage, message_id: str, kept: _KeptTracker | None
+    ) -> _OpenedTurn:
         with session(self._engine) as db:
             conversation = crud.get_or_create_conversation(
                 session=db, sender_id=message.sender_id, channel=message.channel
@@ -136,18 +169,44 @@ class Agent:
                 )
                 seen = None
             elif seen is not None and seen.reply is not None:
-                return _OpenedTurn(conversation_id, [], seen.reply)
-            events = crud.load_events(session=db, conversation_id=conversation_id)
-            return _OpenedTurn(conversation_id, events, None)
+                return _OpenedTurn(conversation_id, None, seen.reply)
+            tracker = self._load_tracker(db, conversation_id, message.sender_id, kept)
+            return _OpenedTurn(conversation_id, tracker, None)
+
+    def _load_tracker(
+        self, db: Session, conversation_id: int, sender_id: str, kept: _KeptTracker | None
+    ) -> DialogueTracker:
+        """The kept tracker with the events stored since its turn, if it still fits the log;
+        else a tracker read from the current session's start."""
+        if kept is not None and kept.conversation_id == conversation_id and kept.tracker.events:
+            tracker = kept.tracker
+            last = tracker.events[-1]
+            rows = crud.load_events(
+                session=db, conversation_id=conversation_id, from_seq=tracker.next_seq - 1
+            )
+            # The log must still hold this tracker's last event where it left it (an erased
+            # and recreated conversation may reuse the row id, never the event's time).
+            if rows and (rows[0].get("event"), rows[0].get("timestamp")) == (
+                last["event"],
+                last.get("timestamp"),
+            ):
+                for event in rows[1:]:
+                    tracker.append(event)
+                return tracker
+        first = crud.session_start_seq(session=db, conversation_id=conversation_id)
+        events = crud.load_events(session=db, conversation_id=conversation_id, from_seq=first)
+        return DialogueTracker(sender_id, self.domain, events, first_seq=first)
 
     def _close_turn(
         self,
         message: UserMessage,
         message_id: str,
-        opened: _OpenedTurn,
-        new_events: list[dict[str, Any]],
+        conversation_id: int,
+        new: tuple[int, list[dict[str, Any]]],
         reply: list[dict[str, Any]],
-    ) -> None:
+    ) -> bool:
+        """Store the turn; False when the conversation was erased instead."""
+        first_seq, new_events = new
         with session(self._engine) as db:
             if any(e["event"] == ERASE_EVENT for e in new_events):
                 # Instead of storing the turn: erase all, the request included; keep only the
@@ -162,12 +221,12 @@ class Agent:
                 logger.info(
                     "conversation %s: erased on request (%d rows)", message.sender_id, deleted
                 )
-                return
+                return False
             crud.append_events(
                 session=db,
-                conversation_id=opened.conversation_id,
+                conversation_id=conversation_id,
                 events=new_events,
-                first_seq=len(opened.events),
+                first_seq=first_seq,
             )
             entry = crud.get_inbox_entry(session=db, channel=message.channel, message_id=message_id)
             if entry is not None and entry.sender_id == message.sender_id:
@@ -176,6 +235,7 @@ class Agent:
                     entry_id=int(entry.id),  # type: ignore[arg-type]
                     reply=reply,
                 )
+        return True
 
     async def _run_turn(
         self, tracker: DialogueTracker, message: UserMessage, message_id: str
@@ -217,7 +277,7 @@ class Agent:
     def _adopt_language(self, tracker: DialogueTracker, metadata: dict[str, Any]) -> None:
         """A new conversation speaks the channel's language (Telegram's `language_code`, the
         widget page's `language`) when the assistant has a model for it."""
-        if any(e["event"] == "user" for e in tracker.events):
+        if tracker.has_user_message:
             return
         code = str(metadata.get("language") or metadata.get("language_code") or "")
         language = code.split("-")[0].lower()
@@ -272,6 +332,7 @@ class Agent:
         """Erase everything stored about a sender between its turns (a channel's own command);
         returns the number of rows deleted."""
         async with self._locks.hold(sender_id):
+            self._kept.pop(sender_id, None)
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._storage, self._erase, sender_id)
 

@@ -73,9 +73,7 @@ async def run_form(
     # and it decides which slots are still required (skipped ones are not), so it also runs
     # when the form resumes after an interruption.
     if has_custom(validator):
-        probe = DialogueTracker(
-            tracker.sender_id, tracker.domain, tracker.events + outcome.events + slot_events
-        )
+        probe = tracker.fork(outcome.events + slot_events)
         answer = await call_custom(validator, probe)
         slot_events = [
             e for e in answer["events"] if e.get("event") in ("slot", "reset_slots", "followup")
@@ -98,7 +96,7 @@ async def _ask_or_finish(
     call_custom: CustomCall,
     has_custom: Callable[[str], bool],
 ) -> None:
-    state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
+    state = tracker.fork(outcome.events)
     chosen = [e for e in outcome.events if e.get("event") == "slot" and e["name"] == REQUESTED_SLOT]
     if chosen:
         next_slot = chosen[-1].get("value")
@@ -128,7 +126,7 @@ async def _ask(
     if not has_custom(custom_ask):
         custom_ask = f"action_ask_{next_slot}"
     if has_custom(custom_ask):
-        state = DialogueTracker(tracker.sender_id, tracker.domain, tracker.events + outcome.events)
+        state = tracker.fork(outcome.events)
         answer = await call_custom(custom_ask, state)
         outcome.messages.extend(answer["responses"])
         return

@@ -36,22 +36,30 @@ class Policy:
             return Prediction(followup, "followup")
         kind = tracker.latest_event_kind()
         loop = tracker.active_loop
-        turns = tracker.turns()
+        # Rules look at the end of the conversation only: one turn more than the longest rule
+        # has, for the state before it, whatever the length of the conversation.
+        turns, earlier = tracker.recent_turns(self._rules.longest + 1)
         if kind == "user":
             if loop:
                 return Prediction(loop, "active_loop")
-            return self._from_rules(tracker, turns) or Prediction(DEFAULT_FALLBACK, "no_rule")
+            return self._from_rules(tracker, turns, earlier) or Prediction(
+                DEFAULT_FALLBACK, "no_rule"
+            )
         if kind == "action_execution_rejected":
-            match = self._rules.predict(turns, skip_action=loop, start=tracker.state_before_turns)
+            match = self._rules.predict(
+                turns, skip_action=loop, start=tracker.state_before_turns, earlier=earlier
+            )
             if match and match[0] != ACTION_LISTEN:
                 return Prediction(match[0], f"rule:{match[1]}")
             return Prediction(DEFAULT_FALLBACK, "loop_rejected")
-        predicted = self._from_rules(tracker, turns)
+        predicted = self._from_rules(tracker, turns, earlier)
         listening = predicted is None or predicted.action == ACTION_LISTEN
         if loop and listening and tracker.latest_action_name != loop:
             return Prediction(loop, "resume_loop")  # an interruption was answered: ask again
         return predicted or Prediction(ACTION_LISTEN, "default")
 
-    def _from_rules(self, tracker: DialogueTracker, turns: list[Turn]) -> Prediction | None:
-        match = self._rules.predict(turns, start=tracker.state_before_turns)
+    def _from_rules(
+        self, tracker: DialogueTracker, turns: list[Turn], earlier: int
+    ) -> Prediction | None:
+        match = self._rules.predict(turns, start=tracker.state_before_turns, earlier=earlier)
         return Prediction(match[0], f"rule:{match[1]}") if match else None

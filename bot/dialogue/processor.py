@@ -59,7 +59,9 @@ class Processor:
             try:
                 answer = await self._call_custom(name, tracker)
             except ActionFailed as exc:
-                logger.error("conversation %s: %s; using the default", tracker.sender_id, exc)
+                logger.error(
+                    "conversation %s: %s; using the default", tracker.sender_id, exc, exc_info=exc
+                )
             else:
                 tracker.append(action_event(name))
                 self._append_messages(tracker, answer["responses"], name)
@@ -117,8 +119,9 @@ class Processor:
         try:
             outcome = await self._dispatch(tracker, name)
         except ActionFailed as exc:
-            logger.error("conversation %s: %s", tracker.sender_id, exc)
-            logger.debug("action failure", exc_info=exc.__cause__ or exc)
+            # The traceback (the action's own, through its cause) goes with the conversation
+            # id; never the message text.
+            logger.error("conversation %s: %s", tracker.sender_id, exc, exc_info=exc)
             self._append_messages(tracker, [{"response": ACTION_FAILED_RESPONSE}], name)
             return False
         if not outcome.rejected:
@@ -168,7 +171,9 @@ class Processor:
         return self.domain.is_custom_action(name) and self._runner.has_action(name)
 
     async def _call_custom(self, name: str, tracker: DialogueTracker) -> dict[str, Any]:
-        payload = action_payload(name, tracker.current_state(), self.domain.as_action_server_dict())
+        # Actions get the current session's events, as from Rasa after a session start.
+        state = tracker.current_state(include_events="SESSION")
+        payload = action_payload(name, state, self.domain.as_action_server_dict())
         answer = await self._runner.run(payload)
         events = answer.get("events") or []
         responses = answer.get("responses") or []

@@ -53,20 +53,29 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
 
+    @property
+    def longest(self) -> int:
+        """The most steps any rule has: rules never look further back than this."""
+        return max((len(rule.steps) for rule in self.rules), default=0)
+
     def predict(
         self,
         turns: list[Turn],
         skip_action: str | None = None,
         start: StartState = lambda: ({}, None),
+        earlier: int = 0,
     ) -> tuple[str, str] | None:
         """The next action and the rule that predicts it, or None.
 
         Args:
-            turns: the conversation as intents and actions (`DialogueTracker.turns`).
+            turns: the end of the conversation as intents and actions
+                (`DialogueTracker.recent_turns`): at least one turn more than `longest`, or
+                all of them.
             skip_action: an action that must not be predicted (a loop that just rejected).
             start: gives the slots and active loop before the first turn
                 (`DialogueTracker.state_before_turns`), for the conditions of a rule that
-                matches from the first turn on; called only then, as it reads the whole log.
+                matches from the first turn on; called only then.
+            earlier: how many turns came before `turns` (for `conversation_start` rules).
 
         Returns:
             `(action_name, rule_name)` for the most specific matching rule (the longest
@@ -87,7 +96,7 @@ class RuleSet:
                     action = rule.steps[end].name
                 if end == 0 or action == skip_action:
                     continue
-                if not _matches(rule, rule.steps[:end], turns, start):
+                if not _matches(rule, rule.steps[:end], turns, start, earlier):
                     continue
                 conditions = len(rule.condition_slots) + (rule.condition_loop is not UNSET)
                 states = sum(
@@ -104,11 +113,12 @@ def _matches(
     prefix: tuple[RuleStep, ...],
     turns: list[Turn],
     start_state: StartState = lambda: ({}, None),
+    earlier: int = 0,
 ) -> bool:
     if len(prefix) > len(turns):
         return False
     start = len(turns) - len(prefix)
-    if rule.conversation_start and start != 0:
+    if rule.conversation_start and earlier + start != 0:
         return False
     for step, turn in zip(prefix, turns[start:], strict=True):
         if step.kind != turn.kind or step.name != turn.name:

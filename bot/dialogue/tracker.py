@@ -1,13 +1,16 @@
 """The tracker: a conversation's Rasa event log, and the state derived from it.
 
-The log is the truth; slots, the active loop and the latest message are views computed from it,
-the same way Rasa computes them (restart and session start clear, rewind and undo revert).
+The log is the truth; slots, the active loop and the latest message are views of it, computed
+the way Rasa computes them (restart and session start clear, rewind and undo revert). They are
+kept up to date as each event is appended, so a turn costs the same at event 10 as at event
+10,000.
 """
 
 from __future__ import annotations
 
+import copy
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.dialogue.domain import Domain
@@ -92,90 +95,238 @@ class Turn:
     entities: tuple[str, ...] = ()
 
 
-@dataclass
-class DialogueTracker:
-    """The conversation's events and the state derived from them."""
+# Events after which nothing before counts: all derived state starts over.
+SESSION_MARKERS = ("restart", "session_started")
+StartState = tuple[dict[str, Any], str | None]
+# A step not yet followed by another: (kind, name, entities).
+Pending = tuple[str, str, tuple[str, ...]]
 
-    sender_id: str
-    domain: Domain
-    events: list[dict[str, Any]] = field(default_factory=list)
+
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """What one applied event changed, so that a rewind or an undo can put it back."""
+
+    loop: str | None
+    latest_user: dict[str, Any] | None
+    latest_action: str | None
+    pending: Pending | None
+    turn_count: int
+    start: StartState | None
+    slot: tuple[str, Any, bool] | None = None  # name, value before, whether it was there
+    all_slots: dict[str, Any] | None = None  # every slot before a `reset_slots`
+
+
+class DialogueTracker:
+    """The conversation's events and the state derived from them, updated on every append.
+
+    Each applied event keeps what it changed (`_Saved`), so a rewind or an undo reverts in the
+    time of the events it removes, never by replaying the log. `events` may begin at the
+    current session's first event (`first_seq` is then its position in the stored log): all
+    derived state starts over at a session start or a restart, so nothing before is needed.
+    """
+
+    def __init__(
+        self,
+        sender_id: str,
+        domain: Domain,
+        events: list[dict[str, Any]] | None = None,
+        *,
+        first_seq: int = 0,
+    ) -> None:
+        self.sender_id = sender_id
+        self.domain = domain
+        self.first_seq = first_seq
+        self._events: list[dict[str, Any]] = []
+        self._session_from = 0  # index in `_events` where the current session's events begin
+        self._restart_from = 0  # index in `_events` after the last restart
+        self._user_seen = first_seq > 0  # a stored log that starts later began with a message
+        self._start_over()
+        for event in events or ():
+            self.append(event)
+
+    def _start_over(self) -> None:
+        self._applied: list[dict[str, Any]] = []
+        self._saved: list[_Saved] = []
+        self._slots = self._initial_slots()
+        self._loop: str | None = None
+        self._latest_user: dict[str, Any] | None = None
+        self._latest_action: str | None = None
+        self._turns: list[Turn] = []
+        self._pending: Pending | None = None
+        self._start: StartState | None = None
+
+    def _initial_slots(self) -> dict[str, Any]:
+        return {name: slot.initial_value for name, slot in self.domain.slots.items()}
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The events held, oldest first (read only: append through `append`)."""
+        return self._events
+
+    @property
+    def next_seq(self) -> int:
+        """The position in the stored log that the next appended event will take."""
+        return self.first_seq + len(self._events)
+
+    def events_from(self, seq: int) -> list[dict[str, Any]]:
+        """The events at position `seq` of the stored log and after."""
+        return self._events[max(0, seq - self.first_seq) :]
+
+    @property
+    def has_user_message(self) -> bool:
+        """Whether the user ever wrote in this conversation (a new one has not)."""
+        return self._user_seen
 
     def append(self, event: dict[str, Any]) -> None:
-        """Add one event to the log."""
-        self.events.append(event)
+        """Add one event to the log and update the state derived from it."""
+        self._events.append(event)
+        kind = event["event"]
+        if kind in SESSION_MARKERS:
+            self._start_over()
+            self._session_from = len(self._events) - (kind == "session_started")
+            if kind == "restart":
+                self._restart_from = len(self._events)
+        elif kind == "rewind":
+            self._revert_until("user")
+        elif kind == "undo":
+            self._revert_until("action")
+        else:
+            self._apply(event, kind)
+
+    def _apply(self, event: dict[str, Any], kind: str) -> None:
+        saved = _Saved(
+            self._loop,
+            self._latest_user,
+            self._latest_action,
+            self._pending,
+            len(self._turns),
+            self._start,
+        )
+        if kind == "slot":
+            name = event["name"]
+            saved = replace(saved, slot=(name, self._slots.get(name), name in self._slots))
+            self._slots[name] = event.get("value")
+        elif kind == "reset_slots":
+            saved = replace(saved, all_slots=self._slots)
+            self._slots = self._initial_slots()
+        elif kind == "active_loop":
+            self._loop = event.get("name")
+        elif kind == "user":
+            self._user_seen = True
+            self._latest_user = event
+            parse = event.get("parse_data") or {}
+            intent = (parse.get("intent") or {}).get("name") or ""
+            entities = tuple(e.get("entity", "") for e in parse.get("entities") or [])
+            self._begin_turn(("intent", intent, entities))
+        elif kind == "action":
+            self._latest_action = str(event["name"])
+            if event["name"] != ACTION_LISTEN:
+                self._begin_turn(("action", str(event["name"]), ()))
+        self._applied.append(event)
+        self._saved.append(saved)
+
+    def _begin_turn(self, step: Pending) -> None:
+        if self._pending is not None:
+            self._turns.append(self._turn(self._pending))
+        else:
+            self._start = (dict(self._slots), self._loop)
+        self._pending = step
+
+    def _turn(self, step: Pending) -> Turn:
+        return Turn(step[0], step[1], dict(self._slots), self._loop, step[2])
+
+    def _revert_until(self, kind: str) -> None:
+        """Take back applied events, the latest first, up to and including one of `kind`."""
+        while self._applied:
+            event, saved = self._applied.pop(), self._saved.pop()
+            self._loop = saved.loop
+            self._latest_user = saved.latest_user
+            self._latest_action = saved.latest_action
+            self._pending = saved.pending
+            del self._turns[saved.turn_count :]
+            self._start = saved.start
+            if saved.slot is not None:
+                name, value, existed = saved.slot
+                if existed:
+                    self._slots[name] = value
+                else:
+                    self._slots.pop(name, None)
+            if saved.all_slots is not None:
+                self._slots = saved.all_slots
+            if event["event"] == kind:
+                return
+
+    def fork(self, extra: list[dict[str, Any]]) -> DialogueTracker:
+        """A copy with `extra` events appended, leaving this tracker as it is (a form's probe).
+
+        Args:
+            extra: events to append to the copy only.
+
+        Returns:
+            The copy; it shares the event dicts, its lists and slots are its own.
+        """
+        other = copy.copy(self)
+        other._events = list(self._events)
+        other._applied = list(self._applied)
+        other._saved = list(self._saved)
+        other._turns = list(self._turns)
+        other._slots = dict(self._slots)
+        for event in extra:
+            other.append(event)
+        return other
+
+    def session_events(self) -> list[dict[str, Any]]:
+        """The events of the current session, from its `session_started` (or after a restart).
+
+        This is what actions get: like Rasa after a session start, earlier sessions are left out.
+        """
+        return self._events[self._session_from :]
 
     def events_after_restart(self) -> list[dict[str, Any]]:
         """Events since the last restart, as Rasa sends them to action servers."""
-        for index in range(len(self.events) - 1, -1, -1):
-            if self.events[index]["event"] == "restart":
-                return self.events[index + 1 :]
-        return list(self.events)
+        return self._events[self._restart_from :]
 
     def applied_events(self) -> list[dict[str, Any]]:
         """Events that still count, after restarts, session starts, rewinds and undos."""
-        applied: list[dict[str, Any]] = []
-        for event in self.events:
-            kind = event["event"]
-            if kind in ("restart", "session_started"):
-                applied = []
-            elif kind == "rewind":
-                _undo_until(applied, "user")
-            elif kind == "undo":
-                _undo_until(applied, "action")
-            else:
-                applied.append(event)
-        return applied
+        return list(self._applied)
 
     @property
     def slots(self) -> dict[str, Any]:
-        """Current slot values."""
-        values = {name: slot.initial_value for name, slot in self.domain.slots.items()}
-        for event in self.applied_events():
-            if event["event"] == "slot":
-                values[event["name"]] = event.get("value")
-            elif event["event"] == "reset_slots":
-                values = {name: slot.initial_value for name, slot in self.domain.slots.items()}
-        return values
+        """Current slot values (a copy)."""
+        return dict(self._slots)
 
     def get_slot(self, name: str) -> Any:
         """One slot's current value."""
-        return self.slots.get(name)
+        return self._slots.get(name)
 
     @property
     def active_loop(self) -> str | None:
         """The name of the active form, if any."""
-        loop = None
-        for event in self.applied_events():
-            if event["event"] == "active_loop":
-                loop = event.get("name")
-        return loop
+        return self._loop
 
     @property
     def latest_message(self) -> dict[str, Any] | None:
         """The latest user event, in Rasa's `latest_message` shape."""
-        for event in reversed(self.applied_events()):
-            if event["event"] == "user":
-                parse = event.get("parse_data") or {}
-                return {
-                    **parse,
-                    "text": event.get("text"),
-                    "message_id": event.get("message_id"),
-                    "metadata": event.get("metadata") or {},
-                }
-        return None
+        event = self._latest_user
+        if event is None:
+            return None
+        parse = event.get("parse_data") or {}
+        return {
+            **parse,
+            "text": event.get("text"),
+            "message_id": event.get("message_id"),
+            "metadata": event.get("metadata") or {},
+        }
 
     @property
     def latest_action_name(self) -> str | None:
         """The name of the last executed action."""
-        for event in reversed(self.applied_events()):
-            if event["event"] == "action":
-                return str(event["name"])
-        return None
+        return self._latest_action
 
     @property
     def followup_action(self) -> str | None:
         """An action scheduled by a `followup` event and not run yet."""
-        for event in reversed(self.applied_events()):
+        for event in reversed(self._applied):
             if event["event"] == "followup":
                 return str(event["name"])
             if event["event"] in ("action", "user"):
@@ -184,70 +335,54 @@ class DialogueTracker:
 
     def latest_event_kind(self, ignore: tuple[str, ...] = ("slot", "active_loop")) -> str | None:
         """The kind of the last event that is not a state change."""
-        for event in reversed(self.applied_events()):
+        for event in reversed(self._applied):
             if event["event"] not in ignore:
                 return str(event["event"])
         return None
 
-    def state_before_turns(self) -> tuple[dict[str, Any], str | None]:
+    def state_before_turns(self) -> StartState:
         """Slots and active loop before the first turn of the applied events.
 
         After a session start the slots carried over are set before any turn, so a rule whose
         condition needs them ("the profile is paused") can still match the session's first
         message.
         """
-        slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
-        loop: str | None = None
-        for event in self.applied_events():
-            kind = event["event"]
-            if kind == "user" or (kind == "action" and event["name"] != ACTION_LISTEN):
-                break
-            if kind == "slot":
-                slots[event["name"]] = event.get("value")
-            elif kind == "active_loop":
-                loop = event.get("name")
-        return slots, loop
+        if self._start is not None:
+            return dict(self._start[0]), self._start[1]
+        return dict(self._slots), self._loop
 
     def turns(self) -> list[Turn]:
         """The applied events as a sequence of intents and actions, with state after each."""
-        turns: list[Turn] = []
-        slots = {name: slot.initial_value for name, slot in self.domain.slots.items()}
-        loop: str | None = None
-        pending: tuple[str, str, tuple[str, ...]] | None = None
-        for event in self.applied_events():
-            kind = event["event"]
-            if kind == "action" and event["name"] == ACTION_LISTEN:
-                continue
-            if kind in ("user", "action"):
-                if pending:
-                    turns.append(Turn(pending[0], pending[1], dict(slots), loop, pending[2]))
-                if kind == "user":
-                    parse = event.get("parse_data") or {}
-                    intent = (parse.get("intent") or {}).get("name") or ""
-                    ents = tuple(e.get("entity", "") for e in parse.get("entities") or [])
-                    pending = ("intent", intent, ents)
-                else:
-                    pending = ("action", str(event["name"]), ())
-            elif kind == "slot":
-                slots[event["name"]] = event.get("value")
-            elif kind == "active_loop":
-                loop = event.get("name")
-        if pending:
-            turns.append(Turn(pending[0], pending[1], dict(slots), loop, pending[2]))
-        return turns
+        return self.recent_turns(len(self._turns) + 1)[0]
+
+    def recent_turns(self, limit: int) -> tuple[list[Turn], int]:
+        """The end of `turns()`, without building the rest: what rules look at.
+
+        Args:
+            limit: how many turns to return at most.
+
+        Returns:
+            The last `limit` turns, and how many turns came before them.
+        """
+        pending = [self._turn(self._pending)] if self._pending is not None else []
+        kept = max(0, limit - len(pending))
+        done = self._turns[max(0, len(self._turns) - kept) :] if kept else []
+        return done + pending, len(self._turns) - len(done)
 
     def current_state(self, include_events: str = "AFTER_RESTART") -> dict[str, Any]:
         """The tracker in Rasa's `TrackerState` shape (what action servers receive).
 
         Args:
-            include_events: Rasa's event verbosity: `ALL`, `APPLIED`, `AFTER_RESTART` or `NONE`.
+            include_events: Rasa's event verbosity: `ALL`, `APPLIED`, `AFTER_RESTART` or `NONE`,
+                or `SESSION`: the events of the current session, which actions get.
         """
-        loop = self.active_loop
-        latest_action = self.latest_action_name
+        loop = self._loop
+        latest_action = self._latest_action
         events = {
-            "ALL": lambda: list(self.events),
+            "ALL": lambda: list(self._events),
             "APPLIED": self.applied_events,
             "AFTER_RESTART": self.events_after_restart,
+            "SESSION": self.session_events,
             "NONE": list,
         }[include_events]()
         return {
@@ -263,12 +398,6 @@ class DialogueTracker:
             "latest_action": {"action_name": latest_action} if latest_action else {},
             "latest_action_name": latest_action,
         }
-
-
-def _undo_until(applied: list[dict[str, Any]], kind: str) -> None:
-    while applied:
-        if applied.pop()["event"] == kind:
-            return
 
 
 def _latest_channel(events: list[dict[str, Any]]) -> str | None:

@@ -22,6 +22,9 @@ from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
 from bot.storage.models_partners import IntroductionRequest, Organisation
 
+#: Rasa events after which no earlier event counts for the dialogue.
+SESSION_START_EVENTS = ("session_started", "restart")
+
 
 def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
     """Insert one row unless it collides with a unique constraint; True if it was inserted."""
@@ -102,20 +105,46 @@ def list_conversations(
     return session.exec(statement).all()
 
 
-def load_events(*, session: Session, conversation_id: int) -> list[dict[str, Any]]:
-    """Read a conversation's event log.
+def load_events(
+    *, session: Session, conversation_id: int, from_seq: int = 0
+) -> list[dict[str, Any]]:
+    """Read a conversation's event log, or its end.
+
+    Args:
+        session: The database session.
+        conversation_id: The conversation whose log to read.
+        from_seq: The position of the first event to read (0: the whole log).
+
+    Returns:
+        The Rasa event dicts in the order they happened (empty for a new conversation).
+    """
+    statement = (
+        select(Event.data)
+        .where(Event.conversation_id == conversation_id, col(Event.seq) >= from_seq)
+        .order_by(col(Event.seq))
+    )
+    return [dict(data) for data in session.exec(statement).all()]
+
+
+def session_start_seq(*, session: Session, conversation_id: int) -> int:
+    """Where the conversation's current session begins: its latest session start or restart.
+
+    Everything the dialogue derives from the log (slots, the active form, the turns) starts
+    over at those events, and the slots that a session carries over are set again after its
+    start, so the log from here on is all a turn needs.
 
     Args:
         session: The database session.
         conversation_id: The conversation whose log to read.
 
     Returns:
-        The Rasa event dicts in the order they happened (empty for a new conversation).
+        The seq of that event, or 0 when there is none.
     """
-    statement = (
-        select(Event.data).where(Event.conversation_id == conversation_id).order_by(col(Event.seq))
+    statement = select(func.max(Event.seq)).where(
+        Event.conversation_id == conversation_id,
+        col(Event.event_type).in_(SESSION_START_EVENTS),
     )
-    return [dict(data) for data in session.exec(statement).all()]
+    return int(session.exec(statement).one() or 0)
 
 
 def count_events(*, session: Session, conversation_id: int) -> int:
