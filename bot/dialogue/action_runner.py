@@ -2,12 +2,23 @@
 
 Both ways send the same action-server payload `{next_action, sender_id, tracker, domain,
 version}` and read the same answer `{events, responses}`, so an action cannot tell them apart.
+
+In-process, an action's synchronous `run` (most actions: database queries, matching) runs in a
+worker thread, never on the event loop, so a slow action delays its own conversation only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
+import inspect
 import logging
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import httpx
@@ -17,6 +28,15 @@ from rasa_sdk.version import __version__ as RASA_SDK_VERSION
 from bot.dialogue.errors import ActionFailed
 
 logger = logging.getLogger(__name__)
+
+#: Worker threads for synchronous actions. A thread cannot be stopped: an action past its
+#: timeout keeps its thread until it returns, and when all are taken the next synchronous
+#: action waits for one, within its own timeout.
+ACTION_THREADS = 8
+# The thread running the current task's synchronous action, to show where it hangs.
+_action_thread: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "action_thread", default=None
+)
 
 
 class ActionRunner(Protocol):
@@ -49,32 +69,70 @@ def action_payload(
 
 
 class InProcessActionRunner:
-    """Runs actions with rasa-sdk's own `ActionExecutor` in this process."""
+    """Runs actions with rasa-sdk's own `ActionExecutor` in this process.
 
-    def __init__(self, package: str, timeout_seconds: float) -> None:
+    Owns the worker threads of synchronous actions and the timeout, which applies to every
+    action, synchronous or not.
+    """
+
+    def __init__(self, package: str, timeout_seconds: float, threads: int = ACTION_THREADS) -> None:
         self._executor = ActionExecutor()
         self._executor.register_package(package)
         self._timeout = timeout_seconds
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="action")
+        for name, run in list(self._executor.actions.items()):
+            if not inspect.iscoroutinefunction(run):
+                self._executor.actions[name] = self._in_thread(run)
+
+    def _in_thread(self, run: Callable[..., Any]) -> Callable[..., Any]:
+        """`run` as a coroutine that calls it in a worker thread (rasa-sdk awaits it)."""
+
+        async def run_in_thread(*args: Any) -> Any:
+            holder = _action_thread.get()
+            context = contextvars.copy_context()
+
+            def call() -> Any:
+                if holder is not None:
+                    holder.append(threading.get_ident())
+                return context.run(run, *args)
+
+            return await asyncio.get_running_loop().run_in_executor(self._threads, call)
+
+        return functools.update_wrapper(run_in_thread, run)
 
     def has_action(self, name: str) -> bool:
         """Whether the package defines the action."""
         return name in self._executor.actions
 
     async def run(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run the action as the action server would."""
+        """Run the action as the action server would, within the timeout."""
         name = payload["next_action"]
+        thread: list[int] = []
+        token = _action_thread.set(thread)  # seen by the action's thread, to show where it is
         try:
             result = await asyncio.wait_for(self._executor.run(payload), self._timeout)
         except TimeoutError as exc:
-            raise ActionFailed(name, f"timed out after {self._timeout} s") from exc
+            failure = ActionFailed(name, f"timed out after {self._timeout} s")
+            if thread and (stack := _stack_of(thread[0])):
+                failure.add_note(f"the action's thread was at:\n{stack}")
+            raise failure from exc
         except Exception as exc:  # an action's bug must not end the conversation
             raise ActionFailed(name, f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            _action_thread.reset(token)
         if result is None:
             raise ActionFailed(name, "no result")
         return result.model_dump()
 
     async def close(self) -> None:
-        """Nothing to release."""
+        """Let the worker threads go once their actions return; queued ones never start."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+
+def _stack_of(thread_id: int) -> str:
+    """Where a thread is now (file, line, function and source line; no variables)."""
+    frame = sys._current_frames().get(thread_id)
+    return "".join(traceback.format_stack(frame)) if frame is not None else ""
 
 
 class HttpActionRunner:
