@@ -25,8 +25,11 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
+## Lint, format, types and the import layers (CI runs this before the tests).
 lint: install
 	$(BIN)/ruff check bot nlu actions tests bench
+	$(BIN)/ruff format --check bot nlu actions tests bench
+	$(BIN)/mypy bot nlu actions
 	$(BIN)/lint-imports
 
 train: install
