@@ -30,6 +30,7 @@ LEGAL_FORMS_FILE = Path("names") / "legal_forms.yml"
 LEXICAL = frozenset({"country", "region", "sector", "partner_type"})
 PLACES = frozenset({"country", "region"})
 MAX_NAME_WORDS = 4
+MAX_FORM_CHARS = 12  # longer than any legal form ("sp. z o.o.", "Aktiengesellschaft" aside)
 MIN_NAME_LETTERS = 3
 _LEADING = ".,;:!?)]}-–—/ \t\n"
 _TRAILING = ",;:!?([{-–—/ \t\n"
@@ -128,7 +129,7 @@ class CompanyNames(JsonDataComponent):
                     names.append(part)
         kept = [e for e in entities if e["entity"] != NAME] + names
         names = self._merge(names)
-        kept = [e for e in kept if e["entity"] != NAME or e in names]
+        kept = [e for e in kept if e["entity"] != NAME or any(e is n for n in names)]
         for start, end in self._unnamed(text, names + kept):
             found = make_entity(NAME, start, end, text[start:end], text, EXTRACTOR)
             names.append(found)
@@ -176,6 +177,7 @@ class CompanyNames(JsonDataComponent):
         """Take an adjacent legal form into the name ("Merenkurkun Energia" + "oy"), and
         capitalised words right after it that name no place ("Baltic Green" + "Energy")."""
         start, end = int(entity["start"]), int(entity["end"])
+        start, end = self._around_form(text, start, end)
         while not self._ends_with_form(text, start, end, heads=True):
             word = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
             if word is None or not word.group()[:1].isupper() or fold(word.group()) in self._stop:
@@ -199,6 +201,18 @@ class CompanyNames(JsonDataComponent):
                 if match.end() == len(before) and len(before) < start:
                     start = match.start()
         _set_span(entity, start, end, text)
+
+    def _around_form(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """A span that is only (a piece of) a legal form ("z o.o." of "Stocznia Wiosło sp. z
+        o.o."): the whole form with the capitalised words before it, which are the name."""
+        window = (max(0, start - MAX_FORM_CHARS), min(len(text), end + MAX_FORM_CHARS))
+        for regex in self._suffix:
+            for match in regex.finditer(text, *window):
+                if match.start() <= start < match.end() and end <= match.end():
+                    first = self._words_before(text, match.start(), lower_case=False)
+                    if first is not None:
+                        return first, match.end()
+        return start, end
 
     def _form_start(self, text: str, start: int, end: int) -> int | None:
         """Where the legal form that ends ``text[start:end]`` starts, if one does."""

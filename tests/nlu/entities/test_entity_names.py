@@ -42,6 +42,15 @@ def test_names_take_a_split_off_legal_form(names: CompanyNames) -> None:
     assert found == ["Stocznia Wiosło sp. z o.o."]
 
 
+def test_a_name_that_is_only_a_piece_of_a_legal_form_takes_the_name_before_it(
+    names: CompanyNames,
+) -> None:
+    text = "boats in Gdańsk, company name Stocznia Wiosło sp. z o.o., 38 workers. voucher?"
+    assert _found(names, text, _name(text, "z o.o.")) == ["Stocznia Wiosło sp. z o.o."]
+    text = "we are Hansa Werft GmbH in Kiel"
+    assert _found(names, text, _name(text, "GmbH")) == ["Hansa Werft GmbH"]
+
+
 def test_names_take_a_lower_case_legal_form(names: CompanyNames) -> None:
     text = "we are Merenkurkun Energia oy from vaasa"
     assert _found(names, text, _name(text, "Merenkurkun Energia")) == ["Merenkurkun Energia oy"]
