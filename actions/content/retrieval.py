@@ -199,8 +199,9 @@ class ContentIndex:
             for term in self.terms(clause):
                 known = self._known(term)
                 weights[known] = max(weights.get(known, 0.0), weight)
+        asked = {term for term, weight in weights.items() if weight == 1.0}  # not the facts
         only_place = any(p.country in self.by_country for p in places) and (
-            set(weights) <= self._about_place
+            asked <= self._about_place
         )
         return Query(frozenset(weights), places, own_place, only_place, weights)
 
