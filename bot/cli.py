@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings, get_settings
 from bot.dialogue.errors import DataError
+from bot.observability.logs import configure_logging
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -25,9 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
     try:
         return int(args.run(args, settings) or 0)
     except DataError as exc:
@@ -202,15 +201,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from bot.main import create_app
+    from bot.web.server import server_config
 
     app = create_app(settings)
-    uvicorn.run(
+    config = server_config(
         app,
+        header_timeout=settings.HEADER_TIMEOUT_SECONDS,
         host=args.host or settings.HOST,
         port=args.port or settings.PORT,
         log_level=settings.LOG_LEVEL.lower(),
+        log_config=None,  # the server's records go through our safe handler, as all others
         access_log=False,
     )
+    uvicorn.Server(config).run()
     return 0
 
 

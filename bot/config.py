@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,14 @@ class Settings(BaseSettings):
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     LOG_LEVEL: str = "INFO"
+    #: "text" (one escaped line per record) or "json" (one object per line, with request ids).
+    LOG_FORMAT: Literal["text", "json"] = "text"
+    #: Requests per minute on the public routes, per sender and per client address (0: off).
+    RATE_LIMIT_PER_SENDER: int = Field(default=60, ge=0)
+    RATE_LIMIT_PER_ADDRESS: int = Field(default=300, ge=0)
+    #: Seconds a client may take to send a request's headers, and then its body.
+    HEADER_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    BODY_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     TELEGRAM_BOT_TOKEN: str | None = None
     TELEGRAM_WEBHOOK_URL: str | None = None
     TELEGRAM_WEBHOOK_SECRET: str | None = None

@@ -31,6 +31,7 @@ from bot.dialogue.payload import parse_payload
 from bot.dialogue.processor import Processor
 from bot.dialogue.text_input import clean_text
 from bot.dialogue.tracker import DialogueTracker, slot_event, user_event
+from bot.observability import metrics
 from bot.storage import crud
 from bot.storage.db import is_postgres, session
 from bot.storage.locks import ConversationLocks
@@ -112,8 +113,14 @@ class Agent:
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer."""
+        with metrics.turn(message.channel, message.sender_id):
+            return await self._handle(message)
+
+    async def _handle(self, message: UserMessage) -> list[BotMessage]:
         message_id = message.message_id or uuid.uuid4().hex
+        waited = time.perf_counter()
         async with self._locks.hold(message.sender_id):
+            metrics.LOCK_WAIT_SECONDS.observe(time.perf_counter() - waited)
             # Storage runs in a worker thread, so other conversations' turns go on meanwhile.
             loop = asyncio.get_running_loop()
             kept = self._kept.pop(message.sender_id, None)
@@ -318,7 +325,8 @@ class Agent:
     def _parse(self, tracker: DialogueTracker, text: str) -> dict[str, Any]:
         language = tracker.get_slot("language") or self._default_language
         try:
-            return self._interpreter_for(str(language)).parse(text)
+            with metrics.NLU_SECONDS.time():
+                return self._interpreter_for(str(language)).parse(text)
         except Exception:  # a model bug must not lose the message
             logger.exception("conversation %s: NLU failed; using fallback", tracker.sender_id)
             return {

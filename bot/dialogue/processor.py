@@ -26,6 +26,7 @@ from bot.dialogue.tracker import (
     simple_event,
     slot_event,
 )
+from bot.observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,8 @@ class Processor:
         # Actions get the current session's events, as from Rasa after a session start.
         state = tracker.current_state(include_events="SESSION")
         payload = action_payload(name, state, self.domain.as_action_server_dict())
-        answer = await self._runner.run(payload)
+        with metrics.action(name):
+            answer = await self._runner.run(payload)
         events = answer.get("events") or []
         responses = answer.get("responses") or []
         if not isinstance(events, list) or not all(

@@ -21,6 +21,7 @@ from bot.storage.crud_partners import delete_partner_data_of_sender
 from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
 from bot.storage.models_partners import IntroductionRequest, Organisation
+from bot.storage.scrub import scrub_on_commit
 
 #: Rasa events after which no earlier event counts for the dialogue.
 SESSION_START_EVENTS = ("session_started", "restart")
@@ -340,6 +341,7 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
         delete(Conversation).where(col(Conversation.sender_id) == sender_id),
     )
     options = {"synchronize_session": False}
+    scrub_on_commit(session)  # the erased bytes leave the file and the WAL too
     deleted = delete_partner_data_of_sender(session=session, sender_id=sender_id)
     deleted += sum(
         session.execute(s, execution_options=options).rowcount  # type: ignore[attr-defined]

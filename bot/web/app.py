@@ -1,4 +1,5 @@
-"""The FastAPI application: Rasa's REST channel, the tracker endpoint and health."""
+"""The FastAPI application: Rasa's REST channel, the tracker, eligibility, partner and
+metrics endpoints, health, and the middleware that guards them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from starlette.types import Lifespan
 from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.web.errors import install_error_handlers
-from bot.web.middleware import BodySizeLimitMiddleware, LastResortMiddleware
-from bot.web.routes import conversations, eligibility, health, partners, rest
+from bot.web.middleware import (
+    BodySizeLimitMiddleware,
+    JsonBodyMiddleware,
+    LastResortMiddleware,
+    RequestContextMiddleware,
+)
+from bot.web.ratelimit import RateLimitMiddleware
+from bot.web.routes import conversations, eligibility, health, metrics, partners, rest
 
 
 def _app_version() -> str:
@@ -29,7 +36,8 @@ def create_web_app(
 
     Args:
         agent: answers messages and reports trackers; the caller owns its lifecycle.
-        settings: read for API_TOKEN and MAX_REQUEST_BYTES.
+        settings: read for API_TOKEN, MAX_REQUEST_BYTES, BODY_TIMEOUT_SECONDS and the
+            RATE_LIMIT_* settings.
         lifespan: optional startup/shutdown context, for a composition root that starts
             the agent with the server.
 
@@ -44,12 +52,26 @@ def create_web_app(
     app.state.agent = agent
     app.state.settings = settings
     install_error_handlers(app)
-    # Added last = outermost: the last-resort net wraps the size limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.MAX_REQUEST_BYTES)
+    # Added last = outermost. The request context (id, security headers, status counts)
+    # wraps everything, so even the last-resort 503 carries them; the limits on the body
+    # (type, size, pace) come before the rate limit, which may read the body.
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_address=settings.RATE_LIMIT_PER_ADDRESS,
+        per_sender=settings.RATE_LIMIT_PER_SENDER,
+    )
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.MAX_REQUEST_BYTES,
+        timeout_seconds=settings.BODY_TIMEOUT_SECONDS,
+    )
+    app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(LastResortMiddleware)
+    app.add_middleware(RequestContextMiddleware)
     app.include_router(rest.router)
     app.include_router(conversations.router)
     app.include_router(health.router)
     app.include_router(eligibility.router)
     app.include_router(partners.router)
+    app.include_router(metrics.router)
     return app

@@ -1,16 +1,24 @@
-"""Pure ASGI middleware: a request body size limit and a last-resort error net.
+"""Pure ASGI middleware: request ids and security headers, JSON bodies only, a request
+body size limit and read timeout, and a last-resort error net.
 
-Both are plain ASGI (not ``BaseHTTPMiddleware``) so they see the raw byte stream and
+All are plain ASGI (not ``BaseHTTPMiddleware``) so they see the raw byte stream and
 the response start, and cost nothing on requests that behave.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
+import time
+import uuid
 
+from starlette.datastructures import MutableHeaders
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.observability import metrics
+from bot.observability.logs import request_id_var
 from bot.web.errors import error_response
 
 logger = logging.getLogger(__name__)
@@ -20,17 +28,24 @@ class _BodyTooLarge(Exception):
     """Raised from `receive` when the streamed body passes the limit."""
 
 
+class _BodyTooSlow(Exception):
+    """Raised from `receive` when the body is not complete by its deadline."""
+
+
 class BodySizeLimitMiddleware:
-    """Answers 413 when a request body is over `max_bytes`.
+    """Answers 413 when a request body is over `max_bytes`, 408 when it is not all sent
+    within `timeout_seconds` of the headers.
 
     Checks the declared Content-Length first (without reading the body), then counts
     the bytes actually received, so a missing Content-Length (chunked upload) cannot
-    get past the limit.
+    get past the limit. The deadline is for the whole body, so a client trickling a byte
+    at a time cannot hold a connection open; both refusals close the connection.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_seconds: float | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,11 +58,20 @@ class BodySizeLimitMiddleware:
 
         received = 0
         started = False
+        complete = False
+        deadline = time.monotonic() + (self.timeout_seconds or 0)
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete or self.timeout_seconds is None:
+                message = await receive()
+            else:
+                try:
+                    message = await asyncio.wait_for(receive(), deadline - time.monotonic())
+                except TimeoutError:
+                    raise _BodyTooSlow from None
             if message["type"] == "http.request":
+                complete = not message.get("more_body", False)
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     raise _BodyTooLarge
@@ -65,6 +89,16 @@ class BodySizeLimitMiddleware:
             if started:
                 raise
             await self._too_large(scope, receive, send)
+        except _BodyTooSlow:
+            logger.info("request body not sent in time on %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            await error_response(
+                408,
+                "request_timeout",
+                f"request body was not sent within {self.timeout_seconds} s",
+                headers={"Connection": "close"},
+            )(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(
@@ -124,3 +158,118 @@ class LastResortMiddleware:
                 headers={"Retry-After": "1"},
             )
             await response(scope, receive, send)
+
+
+#: A client's X-Request-ID is echoed only if it is this plain; else a new id is made.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/@-]{1,128}")
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+HTML_CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+#: The interactive API docs load Swagger UI and ReDoc from their CDN and start them inline.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
+    "https://cdn.redoc.ly; worker-src blob:; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """A request header's value (latin-1, as HTTP has it), or None."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContextMiddleware:
+    """Gives each request an id, for its log lines and the client (`X-Request-ID`), puts
+    the security headers on every response and counts responses by status.
+
+    A client's own X-Request-ID is kept when it is plain (letters, digits, ``._:=+/@-``,
+    at most 128), so a request can be followed from a proxy's log into ours.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = _header(scope, b"x-request-id")
+        request_id = given if given and _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        status = 0
+
+        async def decorated_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                _add_security_headers(headers, str(scope.get("path", "")))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, decorated_send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            metrics.HTTP_RESPONSES.labels(
+                method=scope.get("method", ""), route=route, status=str(status or "none")
+            ).inc()
+            request_id_var.reset(token)
+
+
+def _add_security_headers(headers: MutableHeaders, path: str) -> None:
+    """No sniffing, no referrer, no framing; a content policy fitting the response."""
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if path in DOCS_PATHS:
+        policy = DOCS_CSP
+    elif headers.get("content-type", "").startswith("text/html"):
+        policy = HTML_CSP
+    else:
+        policy = JSON_CSP
+    headers.setdefault("Content-Security-Policy", policy)
+
+
+#: Methods whose body the JSON routes read.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """Whether a Content-Type names JSON (``application/json``, ``application/*+json``)."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class JsonBodyMiddleware:
+    """Answers 415 to a body declared as anything but JSON; a body without a Content-Type
+    is read as JSON, as Rasa's REST clients often send none.
+
+    Refusing ``text/plain``, ``application/x-www-form-urlencoded`` and
+    ``multipart/form-data`` matters most: those are the types a web page may send to any
+    origin without a CORS preflight, so another site's HTML form or ordinary ``fetch``
+    cannot post into a conversation. (A script can still send a body with no type at all;
+    it is accepted for Rasa's clients, and carries no credentials a direct request lacks.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _BODY_METHODS:
+            content_type = _header(scope, b"content-type")
+            if content_type is not None and not is_json_media_type(content_type):
+                response = error_response(
+                    415,
+                    "unsupported_media_type",
+                    "send the body as JSON, with Content-Type: application/json",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -2,8 +2,8 @@
 
 Parsing is done by hand rather than by FastAPI's body handling so that each kind of
 bad input gets its own status: undecodable bytes and broken JSON are 400, a
-well-formed document with wrong fields is 422 naming the field. Any Content-Type is
-accepted, as Rasa clients are lax about it.
+well-formed document with wrong fields is 422 naming the field. The Content-Type was
+checked before (`JsonBodyMiddleware`: JSON or none).
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.observability.logs import has_controls
 from bot.web.errors import ApiError, validation_details, validation_error
 from bot.web.schemas import MAX_MESSAGE_ID_CHARS, MAX_METADATA_DEPTH, RestMessageIn
+
+#: Ids end up in logs and headers: a line break or control character in one is refused.
+CONTROLS_MESSAGE = "contains control characters or line separators"
 
 
 def _reject_constant(name: str) -> Any:
@@ -78,8 +82,8 @@ def parse_rest_message(raw: bytes) -> RestMessageIn:
         raise validation_error(validation_details(exc.errors())) from None
     _check_text_and_depth(parsed.sender, "sender")
     _check_text_and_depth(parsed.message, "message")
-    if parsed.sender is not None and any(ord(c) < 32 or ord(c) == 127 for c in parsed.sender):
-        raise validation_error([{"field": "sender", "message": "contains control characters"}])
+    if parsed.sender is not None and has_controls(parsed.sender):
+        raise validation_error([{"field": "sender", "message": CONTROLS_MESSAGE}])
     if parsed.metadata is not None:
         _check_text_and_depth(parsed.metadata, "metadata")
     return parsed
@@ -104,6 +108,8 @@ def message_id_of(sender: str, metadata: dict[str, Any]) -> str:
             [{"field": "metadata.message_id", "message": "must be a string or an integer"}]
         )
     text = str(value)
+    if has_controls(text):
+        raise validation_error([{"field": "metadata.message_id", "message": CONTROLS_MESSAGE}])
     if not text or len(text) > MAX_MESSAGE_ID_CHARS:
         raise validation_error(
             [
