@@ -18,6 +18,7 @@ from actions.eligibility.naming import Names
 from actions.profile_labels import partner_type_name
 from bot.config import get_settings
 from bot.storage import crud, session
+from bot.storage.identity import belongs_to
 
 PROFILE_SLOTS = (
     "company_name",
@@ -182,16 +183,26 @@ class ActionSessionStart(Action):
             and value != (declared.get(name) or {}).get("initial_value")
         }
         if not carried.get("profile_saved"):
-            with session(store.engine()) as db:
-                profile = crud.get_profile(session=db, sender_id=tracker.sender_id)
-                if profile is not None:
-                    carried.update({**profile.data, "profile_saved": True})
+            carried.update(_saved_profile(tracker.sender_id))
         slots = [
             SlotSet(name, value)
             for name, value in carried.items()
             if name in (domain.get("slots") or {})
         ]
         return [SessionStarted(), *slots, ActionExecuted("action_listen")]
+
+
+def _saved_profile(sender_id: str) -> dict[str, Any]:
+    """The sender's saved profile slots, only if its conversation is of the channel the id
+    belongs to: a `telegram:` id used on another channel never gets a Telegram user's data."""
+    with session(store.engine()) as db:
+        profile = crud.get_profile(session=db, sender_id=sender_id)
+        if profile is None:
+            return {}
+        conversation = crud.get_conversation(session=db, sender_id=sender_id)
+        if conversation is None or not belongs_to(sender_id, conversation.channel):
+            return {}
+        return {**profile.data, "profile_saved": True}
 
 
 class ActionResetProfile(Action):

@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=_serve)
     shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
-    shell.add_argument("--sender", help="conversation id (default: a new one)")
+    shell.add_argument("--sender", help="conversation id, as shell:<id> (default: a new one)")
     shell.set_defaults(run=_shell)
     train = commands.add_parser("train", help="train the NLU models if the data changed")
     train.add_argument("--force", action="store_true", help="train even if unchanged")
@@ -220,7 +220,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _shell(args: argparse.Namespace, settings: Settings) -> int:
     from bot.shell import run_shell
 
-    return asyncio.run(run_shell(settings, args.sender or f"shell-{uuid.uuid4().hex[:8]}"))
+    return asyncio.run(run_shell(settings, args.sender or uuid.uuid4().hex[:8]))
 
 
 def _test_stories(args: argparse.Namespace, settings: Settings) -> int:

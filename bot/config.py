@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     NLU_FALLBACK_THRESHOLD: float = Field(default=0.3, ge=0, le=1)
     DEFAULT_LANGUAGE: str = "en"
     API_TOKEN: str | None = None
+    #: Off by default for local use; required in production, where without it anyone who
+    #: reaches the port may talk as any REST sender (docs/http_api.md).
+    REST_CHANNEL_TOKEN: str | None = None
     MAX_MESSAGE_CHARS: int = Field(default=2000, gt=0)
     MAX_REQUEST_BYTES: int = Field(default=256_000, gt=0)
     HOST: str = "127.0.0.1"
@@ -47,6 +50,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "API_TOKEN",
+        "REST_CHANNEL_TOKEN",
         "ACTION_ENDPOINT_URL",
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_URL",

@@ -12,6 +12,9 @@ import asyncio
 from bot.config import Settings
 from bot.dialogue.messages import BotMessage, UserMessage
 from bot.dialogue.responses import render_response
+from bot.storage.identity import in_namespace, namespace_of
+
+CHANNEL = "shell"
 
 EXIT_WORDS = {"/quit", "/exit"}
 LINE_WIDTH = 78
@@ -40,10 +43,28 @@ def _button_lines(labels: list[str]) -> list[str]:
     return lines
 
 
+def shell_sender_id(given: str) -> str:
+    """The shell's conversation id for `given`: ``shell:<given>``, so a terminal never
+    continues another channel's conversation (a Telegram user's, a REST client's).
+
+    Raises:
+        ValueError: `given` names another channel's namespace (``telegram:1``).
+    """
+    namespace = namespace_of(given)
+    if namespace not in (None, CHANNEL):
+        raise ValueError(f"{given!r} is a conversation of the {namespace} channel")
+    return in_namespace(CHANNEL, given)
+
+
 async def run_shell(settings: Settings, sender_id: str) -> int:
     """Chat until end of input or /quit."""
     from bot.main import build_agent
 
+    try:
+        sender_id = shell_sender_id(sender_id)
+    except ValueError as exc:
+        print(f"error: {exc}")
+        return 2
     agent = build_agent(settings)
     welcome = render_response(agent.domain, "utter_shell_welcome", {})
     print((welcome or {}).get("text", ""))
@@ -56,7 +77,7 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
             if text.strip() in EXIT_WORDS:
                 break
             replies = await agent.handle(
-                UserMessage(sender_id=sender_id, text=text, channel="shell")
+                UserMessage(sender_id=sender_id, text=text, channel=CHANNEL)
             )
             print(render_for_terminal(replies), flush=True)
     finally:

@@ -13,7 +13,9 @@ from bot.web.schemas import MAX_SENDER_CHARS, error_responses
 router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 
-@router.get("/{conversation_id}/tracker", responses=error_responses(401, 403, 404, 422))
+# `:path`, so that an id holding "/" (a REST sender may) is readable too, sent as it is or
+# percent-encoded; the last "/tracker" ends the id.
+@router.get("/{conversation_id:path}/tracker", responses=error_responses(401, 403, 404, 422))
 async def read_tracker(
     conversation_id: Annotated[str, Path(min_length=1, max_length=MAX_SENDER_CHARS)],
     _: ApiTokenDep,
