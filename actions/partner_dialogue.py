@@ -1,5 +1,10 @@
-"""Actions around introductions: the contact person, consent naming exactly what is shared,
-the answer to "what do you send them?", and a polite no."""
+"""Actions around introductions: the contact person, consent naming exactly what is shared and
+to whom, the answer to "what do you send them?", and a polite no.
+
+A consent is bound to the partner its question named: when the form is about to ask it, the
+validator records that partner's ref in `intro_consent_ref`, and a yes counts only while the
+chosen partner is still that one. Only partners suggested in the conversation can be chosen.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.matching.action import ActionRequestIntroduction, introduction_values
+from actions.matching.action import (
+    INTRODUCTION_RESET,
+    ActionRequestIntroduction,
+    chosen_ref,
+    introduction_values,
+    say_not_shown,
+    shown_refs,
+)
 from nlu import parse_position
 
 MAX_NAME_CHARS = 200  # the column's size
@@ -48,7 +60,24 @@ class ValidateIntroductionForm(FormValidationAction):
                 contact["contact_name"] = name
             events = [SlotSet(slot, value) for slot, value in contact.items()]
             tracker.add_slots(events)
-        return events + await super().run(dispatcher, tracker, domain)
+        if not shown_refs(tracker):
+            # Nobody was suggested here: nothing to ask about; the form ends.
+            say_not_shown(dispatcher, tracker)
+            return [SlotSet(slot, None) for slot in (*INTRODUCTION_RESET, "requested_slot")]
+        events += await super().run(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        return events + self._consent_question_names(tracker)
+
+    @staticmethod
+    def _consent_question_names(tracker: Tracker) -> list[EventType]:
+        """When the consent question comes next, the partner it will name: a later yes
+        consents to that partner only."""
+        asks_consent = tracker.get_slot("intro_consent") is None and all(
+            tracker.get_slot(slot) for slot in ("selected_partner", "contact_name", "contact_email")
+        )
+        if not asks_consent:
+            return []
+        return [SlotSet("intro_consent_ref", chosen_ref(tracker))]
 
     def extract_selected_partner(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -67,14 +96,23 @@ class ValidateIntroductionForm(FormValidationAction):
     def validate_selected_partner(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A position in the list just shown (or a reference from it), checked at once so that
-        no contact is asked for an introduction to nobody."""
-        shown = [str(ref) for ref in tracker.get_slot("partner_suggestions") or []]
+        """A position in the list shown (or the ref of a partner shown), checked at once so
+        that no contact is asked for an introduction to nobody, or to a partner never
+        suggested here."""
         text = str(value or "").strip().removesuffix(".0")
-        if (text.isdigit() and 1 <= int(text) <= len(shown)) or text in shown:
+        if text and chosen_ref(tracker, text) is not None:
             return {"selected_partner": text}
-        dispatcher.utter_message(response="utter_ask_selected_partner")
+        say_not_shown(dispatcher, tracker)
         return {"selected_partner": None}
+
+    def validate_intro_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A yes counts only for the partner the question named; if the choice changed since
+        ("yes, number 2" after a question about number 1), the question is asked again."""
+        if value is True and tracker.get_slot("intro_consent_ref") != chosen_ref(tracker):
+            return {"intro_consent": None}
+        return {"intro_consent": value}
 
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -103,7 +141,8 @@ class ValidateIntroductionForm(FormValidationAction):
 
 
 class ActionAskIntroConsent(ActionRequestIntroduction):
-    """Asks the introduction form's consent question, naming the chosen partner."""
+    """Asks the introduction form's consent question, naming the chosen partner (the one
+    `validate_introduction_form` recorded in `intro_consent_ref` just before)."""
 
     def name(self) -> str:
         """How the introduction form asks for `intro_consent`."""
@@ -145,7 +184,7 @@ class ActionDeclineIntroduction(Action):
     ) -> list[EventType]:
         """Say so and reset the introduction slots."""
         dispatcher.utter_message(response="utter_introduction_declined")
-        return [SlotSet("intro_consent", None), SlotSet("selected_partner", None)]
+        return [SlotSet(slot, None) for slot in INTRODUCTION_RESET]
 
 
 class ActionDeclineListing(Action):

@@ -177,7 +177,9 @@ class ActionShowMorePartners(Action):
         return _page(tracker, dispatcher, page)
 
 
-def introduction_values(tracker: Tracker, partner_name: str) -> dict[str, str]:
+def introduction_values(
+    tracker: Tracker, partner_name: str, partner_ref: str = ""
+) -> dict[str, str]:
     """What an introduction passes on, readable: the same in the consent question, the
     answer to "what do you send them?" and the confirmation. Nothing else is shared."""
     language = str(tracker.get_slot("language") or "en")
@@ -193,6 +195,7 @@ def introduction_values(tracker: Tracker, partner_name: str) -> dict[str, str]:
 
     return {
         "partner_name": partner_name,
+        "partner_ref": partner_ref,
         "company_name": text("company_name"),
         "country_name": country.name(language) if country else text("country"),
         "offer_text": text("offer_description"),
@@ -209,17 +212,41 @@ def _shared(tracker: Tracker) -> dict[str, Any]:
     return shared
 
 
-def _selected_ref(tracker: Tracker) -> str | None:
-    """The ref of the chosen partner: a position in the shown list, or a ref."""
-    value = tracker.get_slot("selected_partner")
-    shown = [str(ref) for ref in as_list(tracker.get_slot("partner_suggestions"))]
-    if value is None or (isinstance(value, str) and not value.strip()):
+def shown_refs(tracker: Tracker) -> list[str]:
+    """The refs of the partners suggested in this conversation, in the order shown."""
+    return [str(ref) for ref in as_list(tracker.get_slot("partner_suggestions"))]
+
+
+def chosen_ref(tracker: Tracker, value: Any = None) -> str | None:
+    """The ref of the partner the user chose (`value`, else `selected_partner`): a position in
+    the list shown, or the ref of a partner shown; None for anything never suggested here, so
+    no introduction can reach a directory entry the user was not shown."""
+    value = tracker.get_slot("selected_partner") if value is None else value
+    shown = shown_refs(tracker)
+    text_value = str(value if value is not None else "").strip().removesuffix(".0")
+    if not text_value:
         return shown[0] if len(shown) == 1 else None
-    text_value = str(value).strip()
-    if text_value.removesuffix(".0").isdigit():
-        position = int(text_value.removesuffix(".0"))
+    if text_value.isdigit():
+        position = int(text_value)
         return shown[position - 1] if 1 <= position <= len(shown) else None
-    return text_value
+    return text_value if text_value in shown else None
+
+
+def say_not_shown(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Tell the user that only a partner suggested here can be met, and how many were."""
+    shown = shown_refs(tracker)
+    if shown:
+        dispatcher.utter_message(response="utter_partner_not_shown", count=len(shown))
+    else:
+        dispatcher.utter_message(response="utter_partner_none_shown")
+
+
+#: Slots an introduction leaves empty when it ends (stored, declined or refused).
+INTRODUCTION_RESET = ("intro_consent", "intro_consent_ref", "selected_partner")
+
+
+def _reset_introduction() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in INTRODUCTION_RESET]
 
 
 class ActionRequestIntroduction(Action):
@@ -232,24 +259,31 @@ class ActionRequestIntroduction(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Ask which partner or for consent when missing; else store the request."""
-        ref = _selected_ref(tracker)
+        """Ask which partner or for consent when missing; else store the request, only for
+        the partner the consent question named (`intro_consent_ref`)."""
+        ref = chosen_ref(tracker)
         if ref is None:
-            dispatcher.utter_message(response="utter_ask_selected_partner")
-            return []
+            say_not_shown(dispatcher, tracker)
+            return _reset_introduction()
         with session(directory()) as db:
             organisation = get_organisation_by_ref(session=db, ref=ref)
             if organisation is None or organisation.id is None:
-                dispatcher.utter_message(response="utter_ask_selected_partner")
-                return [SlotSet("selected_partner", None)]
-            shown = introduction_values(tracker, organisation.name)
+                say_not_shown(dispatcher, tracker)
+                return _reset_introduction()
+            shown = introduction_values(tracker, organisation.name, ref)
             if tracker.get_slot("intro_consent") is not True:
                 dispatcher.utter_message(response="utter_ask_intro_consent", **shown)
-                return []
+                return [SlotSet("intro_consent_ref", ref)]
+            if tracker.get_slot("intro_consent_ref") != ref:
+                # The yes answered a question about another partner (or none): it is no
+                # consent to this one.
+                dispatcher.utter_message(response="utter_introduction_consent_mismatch", **shown)
+                return _reset_introduction()
             request = create_introduction_request(
                 session=db,
                 sender_id=tracker.sender_id,
                 organisation_id=organisation.id,
+                consented_ref=ref,
                 contact_name=tracker.get_slot("contact_name"),
                 contact_email=tracker.get_slot("contact_email"),
                 shared=_shared(tracker),
@@ -259,7 +293,7 @@ class ActionRequestIntroduction(Action):
         )
         if organisation.is_demo:
             dispatcher.utter_message(response="utter_introduction_demo_note")
-        return [SlotSet("intro_consent", None), SlotSet("selected_partner", None)]
+        return _reset_introduction()
 
 
 class ActionListMyCompany(Action):

@@ -365,6 +365,7 @@ def create_introduction_request(
     session: Session,
     sender_id: str,
     organisation_id: int,
+    consented_ref: str | None = None,
     contact_name: str | None = None,
     contact_email: str | None = None,
     shared: dict[str, Any] | None = None,
@@ -378,6 +379,8 @@ def create_introduction_request(
         session: The database session.
         sender_id: The conversation's sender id.
         organisation_id: The organisation the user wants to meet.
+        consented_ref: The ref of the partner the consent question named (the dialogue
+            passes it; it must be this organisation's).
         contact_name: The contact person the organisation may reach.
         contact_email: The contact person's e-mail address (already validated).
         shared: The company facts the user agreed to pass on (name, country, offer, need).
@@ -387,12 +390,17 @@ def create_introduction_request(
 
     Raises:
         NotFoundError: No organisation has this id.
+        ValueError: `consented_ref` is another organisation's.
     """
-    if session.get(Organisation, organisation_id) is None:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
         raise NotFoundError(f"no organisation with id {organisation_id}")
+    if consented_ref is not None and consented_ref != organisation.ref:
+        raise ValueError(f"consent to {consented_ref!r} is no consent to {organisation.ref!r}")
     given = {
         name: value
         for name, value in (
+            ("consented_ref", consented_ref),
             ("contact_name", contact_name),
             ("contact_email", contact_email),
             ("shared", shared),

@@ -152,7 +152,8 @@ class IntroductionRequest(SQLModel, table=True):
     """A user's consented request to be introduced to an organisation of the directory.
 
     It holds exactly what the user agreed to pass on: the contact person's name and e-mail,
-    and in `shared` the company name, country, offer and need as they were at consent time.
+    and in `shared` the company name, country, offer and need as they were at consent time;
+    and to whom: `consented_ref`, the partner the consent question named.
     Erasing the sender's data deletes the row.
     """
 
@@ -165,6 +166,8 @@ class IntroductionRequest(SQLModel, table=True):
     sender_id: str = Field(max_length=255, index=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     consent: bool = Field(default=False)
+    #: The ref of the partner the consent question named: what the user's yes agreed to.
+    consented_ref: str | None = Field(default=None, max_length=64)
     status: str = Field(default="pending", max_length=16)
     contact_name: str | None = Field(default=None, max_length=200)
     contact_email: str | None = Field(default=None, max_length=254)

@@ -175,8 +175,11 @@ async def test_request_introduction_needs_consent(directory: Engine) -> None:
     slots = {**NEED_SLOTS, **shown, "selected_partner": "2"}
     asked = await _run("action_request_introduction", {**slots, "intro_consent": None}, "u-intro")
     assert _responses(asked) == ["utter_ask_intro_consent"]
+    second = shown["partner_suggestions"][1]
+    assert _slots(asked) == {"intro_consent_ref": second}  # the partner the question names
     [question] = asked["responses"]
     assert question["partner_name"].endswith("(demo)")
+    assert question["partner_ref"] == second
     assert (question["company_name"], question["country_name"]) == ("Baltic Algae Oy", "Finland")
     assert question["offer_text"] == "Microalgae biomass for feed producers"
     assert question["need_text"].startswith("We need photobioreactor technology")
@@ -190,14 +193,26 @@ async def test_request_introduction_needs_consent(directory: Engine) -> None:
     assert _responses(refused) == ["utter_ask_intro_consent"]
     with session(directory) as db:
         assert list_introduction_requests(session=db, sender_id="u-intro") == []
-    done = await _run("action_request_introduction", {**slots, "intro_consent": True}, "u-intro")
+    first = shown["partner_suggestions"][0]
+    other = {**slots, "intro_consent": True, "intro_consent_ref": first}
+    mismatch = await _run("action_request_introduction", other, "u-intro")
+    assert _responses(mismatch) == ["utter_introduction_consent_mismatch"]  # a yes to another
+    with session(directory) as db:
+        assert list_introduction_requests(session=db, sender_id="u-intro") == []
+    consented = {**slots, "intro_consent": True, "intro_consent_ref": second}
+    done = await _run("action_request_introduction", consented, "u-intro")
     assert _responses(done) == ["utter_introduction_requested", "utter_introduction_demo_note"]
-    assert _slots(done) == {"intro_consent": None, "selected_partner": None}
+    assert _slots(done) == {
+        "intro_consent": None,
+        "intro_consent_ref": None,
+        "selected_partner": None,
+    }
     with session(directory) as db:
         [stored] = list_introduction_requests(session=db, sender_id="u-intro")
         chosen = get_organisation_by_ref(session=db, ref=shown["partner_suggestions"][1])
         assert chosen is not None and stored.organisation_id == chosen.id
         assert stored.consent and stored.status == "pending"
+        assert stored.consented_ref == second
         assert (stored.contact_name, stored.contact_email) == (
             "Aino Virtanen",
             "aino@balticalgae.fi",
@@ -211,9 +226,24 @@ async def test_request_introduction_needs_consent(directory: Engine) -> None:
     assert done["responses"][0]["contact_email"] == "aino@balticalgae.fi"
 
 
-async def test_request_introduction_without_a_choice_asks_which() -> None:
+async def test_request_introduction_without_a_suggestion_says_so() -> None:
     result = await _run("action_request_introduction", {**NEED_SLOTS, "intro_consent": True})
-    assert _responses(result) == ["utter_ask_selected_partner"]
+    assert _responses(result) == ["utter_partner_none_shown"]
+
+
+async def test_request_introduction_to_a_partner_never_shown_is_refused(directory: Engine) -> None:
+    slots = {**NEED_SLOTS, "partner_suggestions": ["DEMO-0001", "DEMO-0002", "DEMO-0003"]}
+    for chosen in ("4", "DEMO-0042", "0"):
+        result = await _run(
+            "action_request_introduction",
+            {**slots, "selected_partner": chosen, "intro_consent": True,
+             "intro_consent_ref": chosen},
+            "u-never",
+        )  # fmt: skip
+        [answer] = result["responses"]
+        assert (answer["response"], answer["count"]) == ("utter_partner_not_shown", 3)
+    with session(directory) as db:
+        assert list_introduction_requests(session=db, sender_id="u-never") == []
 
 
 async def test_list_my_company_only_with_consent(directory: Engine) -> None:
@@ -269,7 +299,8 @@ async def _validate(slots: dict[str, Any], requested: str, text: str) -> dict[st
 async def test_introduction_form_checks_the_contact(
     requested: str, typed: str, kept: str | None
 ) -> None:
-    result = await _validate({"selected_partner": "1"}, requested, typed)
+    shown = {"selected_partner": "1", "partner_suggestions": ["DEMO-0001"]}
+    result = await _validate(shown, requested, typed)
     assert _slots(result)[requested] == kept
     invalid = [r["response"] for r in result["responses"]]
     assert invalid == ([] if kept else [f"utter_invalid_{requested}"])
