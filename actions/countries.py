@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import get_settings
+from actions import store
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def load_countries(data_dir: Path) -> dict[str, tuple[Country, frozenset[str]]]:
 
 def find_country(text: str, data_dir: Path | None = None) -> Country | None:
     """The country a code, name or alias refers to, or None."""
-    countries = load_countries(data_dir or get_settings().DATA_DIR)
+    countries = load_countries(data_dir or store.data_dir())
     wanted = _fold(text).strip(" .!?,").removeprefix("in ").removeprefix("the ")
     if wanted.upper() in countries:
         return countries[wanted.upper()][0]

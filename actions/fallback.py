@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.config import get_settings
+from actions import store
 
 FALLBACK = "nlu_fallback"
 GUESSES = 2
@@ -55,7 +55,7 @@ class ActionTwoStageFallback(Action):
             dispatcher.utter_message(response="utter_fallback_offer_person")
             return [UserUtteranceReverted()]
         language = str(tracker.get_slot("language") or "en")
-        labels = _labels(get_settings().DATA_DIR)
+        labels = _labels(store.data_dir())
         labels_here = labels.get(language) or labels["en"]
         ranking = tracker.latest_message.get("intent_ranking") or []
         buttons = [

@@ -18,7 +18,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
-from bot.config import get_settings
 from bot.storage import crud, session
 
 #: The event that asks the agent to erase the sender's data at the end of the turn. The agent
@@ -131,7 +130,7 @@ def field_names(fields: list[str], language: str) -> str:
 @lru_cache(maxsize=8)
 def labels(language: str) -> dict[str, Any]:
     """The privacy words of a language (English when the language has none)."""
-    path = get_settings().DATA_DIR / "privacy" / "labels.yml"
+    path = store.data_dir() / "privacy" / "labels.yml"
     words = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(words.get(language) or words["en"])
 

@@ -16,7 +16,6 @@ from actions import store
 from actions.countries import find_country
 from actions.eligibility.naming import Names
 from actions.profile_labels import partner_type_name
-from bot.config import get_settings
 from bot.storage import crud, session
 from bot.storage.identity import belongs_to
 
@@ -88,7 +87,7 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
         "region_name": fields.region_name(slots["region"], language)
         if slots.get("region")
         else not_given,
-        "sector_name": Names(get_settings().DATA_DIR).sector(
+        "sector_name": Names(store.data_dir()).sector(
             slots.get("sector"), slots.get("nace_code") or slots.get("nace_section"), language
         )
         or not_given,
@@ -108,7 +107,7 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
 @lru_cache(maxsize=8)
 def summary_labels(language: str) -> dict[str, str]:
     """The summary's words in a language (English when the language has none)."""
-    path = get_settings().DATA_DIR / "profile" / "summary_labels.yml"
+    path = store.data_dir() / "profile" / "summary_labels.yml"
     labels = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(labels.get(language) or labels["en"])
 

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 import nlu
+from actions import store
 from actions.answers import clauses, owner_kind
 from actions.countries import find_country
-from bot.config import get_settings
 from nlu import parse_amount, parse_number
 
 # Words after which the rest of a sentence describes what the SME is looking for.
@@ -271,13 +271,13 @@ def _regions(data_dir: Path) -> dict[str, dict[str, Any]]:
 
 def region_country(code: str) -> str | None:
     """The ISO country of a NUTS region code, or None if the code is not a known region."""
-    spec = _regions(get_settings().DATA_DIR).get(code)
+    spec = _regions(store.data_dir()).get(code)
     return str(spec["country"]) if spec else None
 
 
 def find_region(text: str) -> str | None:
     """A NUTS code from a code, a region name, an alias or a city name."""
-    regions = _regions(get_settings().DATA_DIR)
+    regions = _regions(store.data_dir())
     wanted = text.strip().casefold()
     if text.strip().upper() in regions:
         return text.strip().upper()
@@ -291,7 +291,7 @@ def find_region(text: str) -> str | None:
 
 def region_name(code: str, language: str = "en") -> str:
     """A region's display name."""
-    names = (_regions(get_settings().DATA_DIR).get(code) or {}).get("names") or {}
+    names = (_regions(store.data_dir()).get(code) or {}).get("names") or {}
     return str(names.get(language) or names.get("en") or code)
 
 

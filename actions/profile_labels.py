@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.config import get_settings
+from actions import store
 
 
 @lru_cache(maxsize=2)
@@ -19,7 +19,7 @@ def _partner_types(data_dir: Path) -> dict[str, dict[str, Any]]:
 
 def partner_type_key(value: Any) -> str | None:
     """The partner-type key of an entity value (a key) or of plain words."""
-    types = _partner_types(get_settings().DATA_DIR)
+    types = _partner_types(store.data_dir())
     if isinstance(value, dict):
         value = value.get("key") or value.get("value")
     if not isinstance(value, str):
@@ -35,7 +35,7 @@ def partner_type_key(value: Any) -> str | None:
 
 def partner_type_name(key: str | None, language: str = "en") -> str | None:
     """A partner type's display name."""
-    spec = _partner_types(get_settings().DATA_DIR).get(key or "")
+    spec = _partner_types(store.data_dir()).get(key or "")
     if not spec:
         return key
     return str(spec["names"].get(language) or spec["names"]["en"])

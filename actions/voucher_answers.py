@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from actions import profile_fields as fields
+from actions import store
 from actions.answers import clauses, phrase_at
-from bot.config import get_settings
 from nlu.entities.text import fold
 
 # NLU partner types that name a kind of voucher provider (docs/entities.md).
@@ -32,7 +32,7 @@ CHOICE_ENTITIES = ("service_type", "provider_type")
 
 @lru_cache(maxsize=8)
 def _cues(language: str) -> dict[str, Any]:
-    path = get_settings().DATA_DIR / "vouchers" / "answer_cues.yml"
+    path = store.data_dir() / "vouchers" / "answer_cues.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(data.get(language) or data["en"])
 
@@ -40,7 +40,7 @@ def _cues(language: str) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _choice_words(language: str) -> dict[str, list[tuple[str, str]]]:
     """Per entity, (folded phrase, value) pairs, longest phrase first."""
-    data_dir = get_settings().DATA_DIR / "dialogue"
+    data_dir = store.data_dir() / "dialogue"
     path = data_dir / f"choices_{language}.yml"
     if not path.exists():
         path = data_dir / "choices_en.yml"

@@ -1,4 +1,9 @@
-"""Composition root: the only place that wires settings, data, NLU, storage, actions and web."""
+"""Composition root: the only place that wires settings, data, NLU, storage, actions and web.
+
+It builds one engine (one connection pool) per database and hands it to everything that
+uses that database: the agent, in-process actions (`actions.store`), the web APIs (through
+the agent) and the Telegram channel (through the agent). Nothing below reads the environment.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from actions import store as action_store
 from bot.config import Settings
@@ -70,13 +76,26 @@ def make_interpreters(settings: Settings, data: BotData) -> Callable[[str], Inte
     return interpreter_for
 
 
-def build_agent(settings: Settings) -> Agent:
-    """The agent with everything it needs; the data is validated and the schema upgraded."""
-    data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+def open_database(settings: Settings) -> Engine:
+    """The process's one engine for DATABASE_URL, its schema upgraded; the caller owns it."""
     engine = make_engine(settings.DATABASE_URL)
     upgrade_schema(engine)
+    return engine
+
+
+def build_agent(settings: Settings, engine: Engine | None = None) -> Agent:
+    """The agent with everything it needs; the data is validated and the schema upgraded.
+
+    Args:
+        settings: the configuration, read once by the caller.
+        engine: the database, when the caller opened it already (`open_database`); else it
+            is opened here. Either way the agent owns it from now on and disposes it on close.
+    """
+    data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    engine = engine if engine is not None else open_database(settings)
     if not settings.ACTION_ENDPOINT_URL:
-        action_store.configure(settings.DATABASE_URL)  # in-process actions share our database
+        # In-process actions share our database (the same pool) and our data directory.
+        action_store.configure(engine=engine, data_dir=settings.DATA_DIR)
     processor = Processor(data.domain, Policy(data.rules), make_action_runner(settings))
     return Agent(
         processor=processor,

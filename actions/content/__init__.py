@@ -28,9 +28,9 @@ DEFAULT_LANGUAGE = "en"
 
 def content_dir(language: str | None = None) -> Path:
     """data/content/<language>/, or the English one when that language has no modules."""
-    from bot.config import get_settings
+    from actions import store
 
-    root = get_settings().DATA_DIR / "content"
+    root = store.data_dir() / "content"
     wanted = root / (language or DEFAULT_LANGUAGE)
     return wanted if wanted.is_dir() else root / DEFAULT_LANGUAGE
 

@@ -33,9 +33,9 @@ from actions.eligibility.sme import SmeAssessment, assess_sme
 
 def vouchers_dir() -> Path:
     """The configured data/vouchers/ directory."""
-    from bot.config import get_settings
+    from actions import store
 
-    return get_settings().DATA_DIR / "vouchers"
+    return store.data_dir() / "vouchers"
 
 
 __all__ = [

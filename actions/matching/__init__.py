@@ -13,7 +13,7 @@ from actions.matching.directory_csv import CsvImportError, export_csv, import_cs
 from actions.matching.matcher import Suggestion, candidate_query, rank, suggest_partners
 from actions.matching.need import PartnerNeed, need_from_values
 from actions.matching.rules import MatchingRules, load_rules, partners_dir
-from actions.matching.seed import demo_csv_path, directory_engine, seed_demo_directory
+from actions.matching.seed import demo_csv_path, seed_demo_directory
 
 __all__ = [
     "CsvImportError",
@@ -22,7 +22,6 @@ __all__ = [
     "Suggestion",
     "candidate_query",
     "demo_csv_path",
-    "directory_engine",
     "export_csv",
     "import_csv",
     "load_rules",

@@ -58,9 +58,9 @@ class MatchingRules:
 
 def partners_dir() -> Path:
     """The configured data/partners/ directory."""
-    from bot.config import get_settings
+    from actions import store
 
-    return get_settings().DATA_DIR / "partners"
+    return store.data_dir() / "partners"
 
 
 @lru_cache(maxsize=8)

@@ -1,23 +1,16 @@
-"""The directory's database: a shared engine per URL, and loading the demo directory."""
+"""Loading the demo directory into the database (whose engine the caller owns)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from actions.matching.directory_csv import import_csv
 from actions.matching.rules import partners_dir
-from bot.storage import make_engine, session
+from bot.storage import session
 
 DEMO_CSV = "demo_directory.csv"
-
-
-@lru_cache(maxsize=8)
-def directory_engine(url: str) -> Engine:
-    """One engine per database URL, shared by the actions and the API of this process."""
-    return make_engine(url)
 
 
 def demo_csv_path() -> Path:

@@ -136,7 +136,8 @@ class Agent:
             await self._run_turn(tracker, message, message_id)
             new_events = tracker.events_from(first_new)
             reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
-            stored = await asyncio.to_thread(
+            stored = await loop.run_in_executor(
+                self._storage,
                 self._close_turn,
                 message,
                 message_id,
@@ -235,13 +236,13 @@ class Agent:
                 events=new_events,
                 first_seq=first_seq,
             )
-            entry = crud.get_inbox_entry(session=db, channel=message.channel, message_id=message_id)
-            if entry is not None and entry.sender_id == message.sender_id:
-                crud.answer_inbox(
-                    session=db,
-                    entry_id=int(entry.id),  # type: ignore[arg-type]
-                    reply=reply,
-                )
+            crud.answer_inbox_message(
+                session=db,
+                channel=message.channel,
+                message_id=message_id,
+                sender_id=message.sender_id,
+                reply=reply,
+            )
         return True
 
     async def _run_turn(
@@ -357,12 +358,25 @@ class Agent:
             sender_id: the conversation id.
             include_events: `ALL`, `APPLIED`, `AFTER_RESTART` (Rasa's default) or `NONE`.
         """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._storage, self._tracker_state, sender_id, include_events
+        )
+
+    def _tracker_state(self, sender_id: str, include_events: str) -> dict[str, Any] | None:
+        """Read and replay the whole log: storage and CPU work kept off the event loop."""
         with session(self._engine) as db:
             conversation = crud.get_conversation(session=db, sender_id=sender_id)
             if conversation is None:
                 return None
             events = crud.load_events(session=db, conversation_id=int(conversation.id))  # type: ignore[arg-type]
         return DialogueTracker(sender_id, self.domain, events).current_state(include_events)
+
+    @property
+    def engine(self) -> Engine:
+        """The database this agent stores in: the process's one engine for it, which the
+        composition root also hands to the actions and the web APIs."""
+        return self._engine
 
     async def close(self) -> None:
         """Release the action runner and the database engine."""

@@ -287,6 +287,33 @@ def answer_inbox(*, session: Session, entry_id: int, reply: list[dict[str, Any]]
         raise NotFoundError(f"no inbox entry {entry_id}")
 
 
+def answer_inbox_message(
+    *, session: Session, channel: str, message_id: str, sender_id: str, reply: list[dict[str, Any]]
+) -> bool:
+    """Mark a sender's received message as answered, in one statement (a turn's last write).
+
+    Args:
+        session: The database session.
+        channel: The channel the message came in on.
+        message_id: The channel's id of the message.
+        sender_id: Who sent it: an entry recorded for another sender is left alone.
+        reply: The bot messages sent in answer, as JSON-ready dicts.
+
+    Returns:
+        Whether the entry was found and marked.
+    """
+    statement = (
+        update(InboxEntry)
+        .where(
+            col(InboxEntry.channel) == channel,
+            col(InboxEntry.message_id) == message_id,
+            col(InboxEntry.sender_id) == sender_id,
+        )
+        .values(answered_at=utcnow(), reply=reply)
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
 def count_sender_data(*, session: Session, sender_id: str) -> dict[str, int]:
     """Count what is stored about a sender, by kind: what an erasure would delete.
 

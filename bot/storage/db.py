@@ -14,9 +14,13 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 #: Connections kept open per PostgreSQL engine, and how many more may be opened under load.
-#: A turn holds up to two (one for its advisory lock, one for its session).
+#: A process has one engine per database (the composition root builds it), so this is all a
+#: worker ever opens: 4 workers stay within PostgreSQL's default `max_connections` of 100.
+#: A turn holds up to two (one for its advisory lock, one for its session); the locks take at
+#: most half (`locks.LOCK_CONNECTIONS`), so sessions always find a connection.
 POSTGRES_POOL_SIZE = 10
-POSTGRES_MAX_OVERFLOW = 20
+POSTGRES_MAX_OVERFLOW = 10
+POSTGRES_MAX_CONNECTIONS = POSTGRES_POOL_SIZE + POSTGRES_MAX_OVERFLOW
 
 #: How long SQLite waits for another writer before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -37,6 +41,8 @@ def normalize_url(url: str | URL) -> URL:
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """Build an engine for `url`: SQLite (the embedded default) or PostgreSQL.
 
+    Each engine is a connection pool of its own: a process builds one per database, in its
+    composition root (`bot.main`), and hands it to everything that needs the database.
     SQLite gets its file's directory created, WAL journaling, a busy timeout and enforced
     foreign keys on every connection; an in-memory database is shared by all threads.
     PostgreSQL goes through psycopg 3 with a bounded, pre-pinged connection pool.

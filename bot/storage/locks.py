@@ -4,10 +4,11 @@ Within a process an `asyncio.Lock` per sender serialises turns; on PostgreSQL a 
 advisory lock per sender also serialises them across worker processes. SQLite is for a
 single process, so the in-process lock is all it needs.
 
-Advisory locks are held on connections from a pool of their own, never from the pool that
-sessions use: a turn holds its lock connection while it opens sessions, so sharing one pool
-would let many waiting turns take every connection and starve each other. A semaphore as large
-as the lock pool makes further turns wait without holding anything.
+Advisory locks are held on connections of the process's one engine, but never more than
+`LOCK_CONNECTIONS` at once, half of what the pool may open: a turn holds its lock connection
+while it opens sessions, so if locks could take every connection, waiting turns would starve
+each other. The semaphore makes further turns wait without holding anything, and the other half
+of the pool stays free for sessions, which never wait for a second connection while holding one.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.storage.db import is_postgres
+from bot.storage.db import POSTGRES_MAX_CONNECTIONS, is_postgres
 
-LOCK_POOL_SIZE = 32
+#: Advisory locks held at once per process: half the engine's connections.
+LOCK_CONNECTIONS = POSTGRES_MAX_CONNECTIONS // 2
 
 
 def advisory_key(sender_id: str) -> int:
@@ -45,20 +47,14 @@ class ConversationLocks:
     is the only operation. Entries exist only while someone holds or waits for them.
     """
 
-    def __init__(self, engine: Engine, *, max_held: int = LOCK_POOL_SIZE) -> None:
+    def __init__(self, engine: Engine, *, max_held: int = LOCK_CONNECTIONS) -> None:
         self._across_processes = is_postgres(engine)
-        self._engine = (
-            create_engine(engine.url, pool_size=max_held, max_overflow=0, pool_pre_ping=True)
-            if self._across_processes
-            else engine
-        )
+        self._engine = engine
         self._slots = asyncio.Semaphore(max_held)
         self._entries: dict[str, _Entry] = {}
 
     def dispose(self) -> None:
-        """Close the lock pool's connections (on PostgreSQL)."""
-        if self._across_processes:
-            self._engine.dispose()
+        """Nothing to close: the connections belong to the engine, whose owner disposes it."""
 
     def __len__(self) -> int:
         """How many senders are locked or awaited right now."""

@@ -1,4 +1,4 @@
-"""Dependencies of the routes, as `Annotated` aliases: the agent and the settings."""
+"""Dependencies of the routes, as `Annotated` aliases: the agent, its database and the settings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.dialogue.agent import Agent
@@ -18,6 +19,11 @@ def get_agent(request: Request) -> Agent:
     return agent
 
 
+def get_engine(request: Request) -> Engine:
+    """The process's one engine for the database, the agent's own (never one per request)."""
+    return get_agent(request).engine
+
+
 def get_settings(request: Request) -> Settings:
     """The settings this app was built with."""
     settings: Settings = request.app.state.settings
@@ -25,6 +31,7 @@ def get_settings(request: Request) -> Settings:
 
 
 AgentDep = Annotated[Agent, Depends(get_agent)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -13,7 +13,6 @@ from actions.matching import (
     MatchingRules,
     PartnerNeed,
     Suggestion,
-    directory_engine,
     load_rules,
     suggest_partners,
 )
@@ -31,7 +30,7 @@ from bot.storage.models_partners import (
     S3_FIELDS,
     STAGES,
 )
-from bot.web.deps import SettingsDep
+from bot.web.deps import EngineDep
 from bot.web.errors import validation_details, validation_error
 from bot.web.fields import Country, storable
 from bot.web.payload import decode_json
@@ -200,7 +199,7 @@ def _out(suggestion: Suggestion) -> SuggestionOut:
     responses=error_responses(400, 413, 422),
     openapi_extra={"requestBody": _REQUEST_BODY},
 )
-async def create_partner_match(request: Request, settings: SettingsDep) -> PartnerMatchOut:
+async def create_partner_match(request: Request, engine: EngineDep) -> PartnerMatchOut:
     """Suggest partners from the directory for an SME's need (demo entries are marked)."""
     checked = _parse(await request.body())
     partner_types = tuple(dict.fromkeys(checked.partner_types))
@@ -218,7 +217,6 @@ async def create_partner_match(request: Request, settings: SettingsDep) -> Partn
         partnership_types=tuple(dict.fromkeys(checked.partnership_types)),
         stage=checked.stage,
     )
-    engine = directory_engine(settings.DATABASE_URL)
 
     def run() -> list[Suggestion]:
         with session(engine) as db:

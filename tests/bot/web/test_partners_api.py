@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 from web_helpers import API_TOKEN, assert_error, live_server
 
 from actions.matching import seed_demo_directory
@@ -29,11 +30,17 @@ PROFILE: dict[str, Any] = {
 
 
 class _NoAgent:
-    """The partner API never talks to the agent."""
+    """The partner API never talks to the agent; it only uses the agent's database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def close(self) -> None:
+        self.engine.dispose()
 
 
 def _no_agent(settings: Settings) -> Agent:
-    return _NoAgent()  # type: ignore[return-value]
+    return _NoAgent(make_engine(settings.DATABASE_URL))  # type: ignore[return-value]
 
 
 @pytest.fixture(scope="module")
