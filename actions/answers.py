@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.config import get_settings
+from actions import store
 from nlu.entities.text import fold
 
 MAX_NAME_WORDS = 8
@@ -32,7 +32,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;!?\n]|\.(?:\s|$)|\s[-–—]\s|\
 @lru_cache(maxsize=8)
 def answer_words_raw(language: str) -> dict[str, Any]:
     """The answer words of a language as written (English where the language has none)."""
-    path = get_settings().DATA_DIR / "profile" / "answer_words.yml"
+    path = store.data_dir() / "profile" / "answer_words.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(data.get(language) or data["en"])
 
@@ -208,13 +208,20 @@ def means_none(text: str, language: str = "en", kind: str = "none_amount") -> bo
     return words in {_words(p) for p in answer_words(language)[kind]}
 
 
+@lru_cache(maxsize=4096)  # pure; the same phrases and short answers come back every turn
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[\w'-]+", fold(text)))
 
 
+@lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """The regex that finds a phrase as whole words, compiled once per phrase."""
+    return re.compile(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])")
+
+
 def phrase_at(text: str, phrase: str) -> int | None:
     """Where `phrase` stands in `text` as whole words (`text` folded), or None."""
-    match = re.search(rf"(?<![\w'-]){re.escape(_words(phrase))}(?![\w'-])", text)
+    match = _phrase_pattern(phrase).search(text)
     return match.start() if match else None
 
 

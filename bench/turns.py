@@ -121,6 +121,16 @@ class RoundResult:
     p99_ms: float
     max_ms: float
     mean_ms: float
+    server_cpu_ms_per_turn: float | None = None  # the started server's CPU (all threads)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), or None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -162,6 +172,7 @@ def server_command(port: int) -> list[str]:
 def start_server(database_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
     """Start the server as a child process, its output going to `log_path`."""
     env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
+    env["RATE_LIMIT_PER_SENDER"] = "0"  # a simulated user sends faster than a person types
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["RATE_LIMIT_PER_ADDRESS"] = "0"  # every simulated user comes from one address
     with log_path.open("wb") as log:
@@ -299,13 +310,14 @@ def print_long(result: LongResult) -> None:
 def print_table(results: list[RoundResult]) -> None:
     """The figures as a plain-text table."""
     header = f"{'users':>5} {'turns':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
-    header += f"{'p99 ms':>8} {'max ms':>8} {'turns/s':>8}"
+    header += f"{'p99 ms':>8} {'max ms':>8} {'turns/s':>8} {'cpu ms/turn':>11}"
     print(header)
     print("-" * len(header))
     for r in results:
         print(
             f"{r.users:>5} {r.turns:>6} {r.errors:>6} {r.p50_ms:>8.1f} {r.p95_ms:>8.1f} "
-            f"{r.p99_ms:>8.1f} {r.max_ms:>8.1f} {r.turns_per_second:>8.1f}"
+            f"{r.p99_ms:>8.1f} {r.max_ms:>8.1f} {r.turns_per_second:>8.1f} "
+            f"{'' if r.server_cpu_ms_per_turn is None else r.server_cpu_ms_per_turn:>11}"
         )
 
 
@@ -319,6 +331,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
     parser.add_argument("--startup-timeout", type=float, default=300.0, help="seconds")
+    parser.add_argument(
+        "--no-warmup", dest="warmup", action="store_false", help="count the first turns too"
+    )
     parser.add_argument("--long", action="store_true", help="one long conversation instead")
     parser.add_argument("--long-turns", type=int, default=500, help="its length, in turns")
     args = parser.parse_args(argv)
@@ -332,13 +347,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def measure(args: argparse.Namespace, url: str) -> list[RoundResult] | LongResult:
-    """Run every round (or the long conversation) against `url`, printing as it goes."""
+def measure(
+    args: argparse.Namespace, url: str, server_pid: int | None = None
+) -> list[RoundResult] | LongResult:
+    """Run every round (or the long conversation) against `url`, printing as it goes.
+
+    A warm-up round first (one user, the whole script, not counted) loads what the server
+    loads on first use, so the rounds measure the steady state. With a started server, each
+    round also reports the server's CPU time per turn (all its threads).
+    """
     if args.long:
         return asyncio.run(run_long(url, args.long_turns, args.timeout))
+    if args.warmup:
+        asyncio.run(run_round(url, 1, len(SCRIPT), args.timeout))
     results = []
     for users in args.user_counts:
+        cpu_before = process_cpu_seconds(server_pid) if server_pid else None
         result = asyncio.run(run_round(url, users, args.turns_per_user, args.timeout))
+        cpu_after = process_cpu_seconds(server_pid) if server_pid else None
+        if cpu_before is not None and cpu_after is not None and result.turns:
+            result.server_cpu_ms_per_turn = round((cpu_after - cpu_before) * 1000 / result.turns, 2)
         print(f"  {users} users: {result.turns} turns in {result.wall_seconds:.1f}s", flush=True)
         results.append(result)
     return results
@@ -362,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             wait_until_up(url, process, args.startup_timeout)
             print(f"server up at {url} after {time.perf_counter() - started:.1f}s", flush=True)
-            results = measure(args, url)
+            results = measure(args, url, process.pid if process is not None else None)
         except BaseException:
             if process is not None:
                 print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)

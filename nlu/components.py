@@ -21,6 +21,8 @@ RULE_EXTRACTOR = "RegexEntityExtractor"
 NER_EXTRACTOR = "SpacyEntityExtractor"
 SYNONYM_PROCESSOR = "EntitySynonymMapper"
 ENTITIES_ATTR = "s3_entities"
+#: Model meta key: the intents whose training examples carry entities only the NER finds.
+NER_INTENTS_META = "s3_ner_intents"
 
 if not Doc.has_extension(ENTITIES_ATTR):
     Doc.set_extension(ENTITIES_ATTR, default=None)

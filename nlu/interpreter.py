@@ -9,10 +9,11 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import nlu.classifier  # noqa: F401  (registers the classifier factory before loading)
 import nlu.components  # noqa: F401  (registers the s3_* factories before loading)
-from nlu.components import ENTITIES_ATTR
+from nlu.components import ENTITIES_ATTR, NER_INTENTS_META
 from nlu.errors import NluModelError
 from nlu.train import latest_pointer
 
@@ -23,6 +24,12 @@ INTENT_COMPONENT = "intent_classifier"
 DEFAULT_FALLBACK_THRESHOLD = 0.3
 MAX_TEXT_CHARS = 100_000
 RANKING_LENGTH = 10
+NER_COMPONENT = "ner"
+NAMES_COMPONENT = "company_names"
+#: The NER runs when one of the top intents, at least this likely, is one it is needed for
+#: (see `_needs_ner`).
+NER_TOP_INTENTS = 3
+NER_MIN_CONFIDENCE = 0.001
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -36,6 +43,11 @@ class Interpreter:
     def __init__(self, nlp: Language, *, fallback_threshold: float = DEFAULT_FALLBACK_THRESHOLD):
         self.nlp = nlp
         self.fallback_threshold = float(fallback_threshold)
+        recorded = nlp.meta.get(NER_INTENTS_META)
+        # None (a model from before the record): the NER runs on every message.
+        self._ner_intents = frozenset(recorded) if recorded is not None else None
+        names = nlp.get_pipe(NAMES_COMPONENT) if NAMES_COMPONENT in nlp.pipe_names else None
+        self._legal_form = getattr(names, "has_legal_form", None)
 
     @classmethod
     def load(
@@ -115,7 +127,7 @@ class Interpreter:
         if not clean.strip():
             return _result(text, {"name": None, "confidence": 0.0}, [], [])
         try:
-            doc = self.nlp(clean)
+            doc = self._run_pipeline(clean)
         except Exception:  # a chat turn must not crash on one odd message
             logger.exception("NLU pipeline failed on a message of %d characters", len(text))
             return self._fallback(text, [], [])
@@ -127,6 +139,35 @@ class Interpreter:
         if not ranking or ranking[0]["confidence"] < self.fallback_threshold:
             return self._fallback(text, ranking, entities)
         return _result(text, dict(ranking[0]), ranking, entities)
+
+    def _run_pipeline(self, text: str) -> Doc:
+        """`nlp(text)`, but the statistical NER (most of a parse's time) only where it can
+        find something: see `_needs_ner`."""
+        doc = self.nlp.make_doc(text)
+        for name, component in self.nlp.pipeline:
+            if name == NER_COMPONENT and not self._needs_ner(doc):
+                continue
+            doc = component(doc)
+        return doc
+
+    def _needs_ner(self, doc: Doc) -> bool:
+        """Whether the message may hold an entity only the NER finds.
+
+        The NER's entity types are annotated only in the examples of a few intents (the model
+        records which), so it runs when one of those is among the classifier's top intents
+        (it has run by now) with some likelihood. A company name may still come with any
+        intent, so the NER also runs when the text looks like it holds one: a capitalised word
+        after the first, a capital inside a word ("GreenPulp"), or a legal form ("oy",
+        "sp. z o.o.").
+        """
+        if self._ner_intents is None:
+            return True
+        top = sorted(doc.cats.items(), key=lambda item: -item[1])[:NER_TOP_INTENTS]
+        if any(name in self._ner_intents and p >= NER_MIN_CONFIDENCE for name, p in top):
+            return True
+        if any(_looks_like_a_name(token.text, first=token.i == 0) for token in doc):
+            return True
+        return self._legal_form is not None and bool(self._legal_form(doc.text))
 
     def _fallback(
         self, text: str, ranking: list[dict[str, Any]], entities: list[dict[str, Any]]
@@ -142,3 +183,11 @@ def _result(
     entities: list[dict[str, Any]],
 ) -> dict[str, Any]:
     return {"text": text, "intent": intent, "intent_ranking": ranking, "entities": entities}
+
+
+def _looks_like_a_name(word: str, *, first: bool) -> bool:
+    """A capitalised word after the first, or a capital inside a word (any position); "I"
+    and other single letters are not names."""
+    if len(word) < 2 or not word[0].isalpha():
+        return False
+    return (not first and word[0].isupper()) or any(c.isupper() for c in word[1:])

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from thinc.api import Config
 
-PIPELINE_VERSION = "s3-nlu-6"
+# 7: the model records which intents the NER is needed for (meta "s3_ner_intents").
+PIPELINE_VERSION = "s3-nlu-7"
 SEED = 42
 
 _NLP = """

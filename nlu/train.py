@@ -25,7 +25,10 @@ from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Config, Optimizer, registry
 
 from nlu.classifier import IntentClassifier  # importing registers the classifier factory
-from nlu.components import JsonDataComponent  # importing registers the s3_* factories
+from nlu.components import (  # importing registers the s3_* factories
+    NER_INTENTS_META,
+    JsonDataComponent,
+)
 from nlu.entities import (  # registers the entity factories
     NORMALISED_TYPES,
     add_entity_normalisers,
@@ -105,6 +108,7 @@ def train(
         return TrainResult(model_path, False, digest)
     nlp = build_and_train(data, Config().from_str(config_text))
     nlp.meta["s3_fingerprint"] = digest
+    nlp.meta[NER_INTENTS_META] = ner_intents(data)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{model_path.name}-", dir=models_dir))
     try:
         nlp.to_disk(tmp / "model")
@@ -138,6 +142,13 @@ def ner_types(data: TrainingData) -> set[str]:
     normaliser produces them); the pipeline has an ``ner`` component only if there are some."""
     rules = NORMALISED_TYPES | set(data.regex_features) | set(data.lookup_tables)
     return set(data.entity_types) - rules
+
+
+def ner_intents(data: TrainingData) -> list[str]:
+    """The intents whose examples carry entities only the NER finds: where the interpreter
+    must run it even when the text shows no sign of a name (``Interpreter`` reads this)."""
+    learned = ner_types(data)
+    return sorted({e.intent for e in data.examples if any(a.entity in learned for a in e.entities)})
 
 
 def _ner_examples(nlp: Language, data: TrainingData) -> list[SpacyExample]:

@@ -147,6 +147,7 @@ def tokens(text: str) -> Phrase:
     return tuple(_WORD.findall(fold(text.replace("\u2019", "'").replace("\u2018", "'"))))
 
 
+@lru_cache(maxsize=65536)  # pure, and the same few words meet again on every message
 def same(word: str, expected: str, *, strict: bool = False) -> bool:
     """Whether a typed word is the expected one, allowing a typo that fits the word's length.
 

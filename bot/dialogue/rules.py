@@ -53,6 +53,32 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
 
+    _index: dict[tuple[str, str], list[tuple[Rule, int, str]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+
+    def _candidates(self) -> dict[tuple[str, str], list[tuple[Rule, int, str]]]:
+        """Every rule prefix that predicts an action, as `(rule, end, action)`, by the step it
+        ends with: a prefix matches only if the conversation's last turn is that step, so a
+        prediction looks at those alone. Kept in rule order; rebuilt if rules are added."""
+        if self._indexed != len(self.rules):
+            index: dict[tuple[str, str], list[tuple[Rule, int, str]]] = {}
+            for rule in self.rules:
+                for end in range(1, len(rule.steps) + 1):
+                    if end < len(rule.steps):
+                        if rule.steps[end].kind != "action":
+                            continue
+                        action = rule.steps[end].name
+                    elif rule.wait_for_user_input:
+                        action = ACTION_LISTEN
+                    else:
+                        continue
+                    last = rule.steps[end - 1]
+                    index.setdefault((last.kind, last.name), []).append((rule, end, action))
+            self._index, self._indexed = index, len(self.rules)
+        return self._index
+
     @property
     def longest(self) -> int:
         """The most steps any rule has: rules never look further back than this."""
@@ -82,29 +108,20 @@ class RuleSet:
             match, then the most conditions, then the most state checks in its steps), else
             None.
         """
+        if not turns:
+            return None
         start = cache(start)  # read the log at most once per prediction
         best: tuple[int, int, int, str, str] | None = None
-        for rule in self.rules:
-            for end in range(len(rule.steps) + 1):
-                if end < len(rule.steps) and rule.steps[end].kind != "action":
-                    continue
-                if end == len(rule.steps):
-                    if not rule.wait_for_user_input:
-                        continue
-                    action = ACTION_LISTEN
-                else:
-                    action = rule.steps[end].name
-                if end == 0 or action == skip_action:
-                    continue
-                if not _matches(rule, rule.steps[:end], turns, start, earlier):
-                    continue
-                conditions = len(rule.condition_slots) + (rule.condition_loop is not UNSET)
-                states = sum(
-                    len(step.slots) + (step.active_loop is not UNSET) for step in rule.steps[:end]
-                )
-                specificity = (end, conditions, states)
-                if best is None or specificity > best[:3]:
-                    best = (end, conditions, states, action, rule.name)
+        for rule, end, action in self._candidates().get((turns[-1].kind, turns[-1].name), ()):
+            if action == skip_action or not _matches(rule, rule.steps[:end], turns, start, earlier):
+                continue
+            conditions = len(rule.condition_slots) + (rule.condition_loop is not UNSET)
+            states = sum(
+                len(step.slots) + (step.active_loop is not UNSET) for step in rule.steps[:end]
+            )
+            specificity = (end, conditions, states)
+            if best is None or specificity > best[:3]:
+                best = (end, conditions, states, action, rule.name)
         return (best[3], best[4]) if best else None
 
 

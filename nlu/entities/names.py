@@ -98,6 +98,10 @@ class CompanyNames(JsonDataComponent):
                 found.append(re.compile(pattern, flags))
         return found
 
+    def has_legal_form(self, text: str) -> bool:
+        """Whether the text names a legal form ("Oy", "sp. z o.o."): a sign of a company."""
+        return any(regex.search(text) for regex in (*self._suffix, *self._prefix))
+
     def __call__(self, doc: Doc) -> Doc:
         try:
             doc._.set(ENTITIES_ATTR, self.complete(doc.text, found_entities(doc)))
