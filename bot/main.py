@@ -93,9 +93,9 @@ def build_agent(settings: Settings, engine: Engine | None = None) -> Agent:
     """
     data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
     engine = engine if engine is not None else open_database(settings)
-    if not settings.ACTION_ENDPOINT_URL:
-        # In-process actions share our database (the same pool) and our data directory.
-        action_store.configure(engine=engine, data_dir=settings.DATA_DIR)
+    # In-process actions, and the web APIs built on the actions' logic, share our database
+    # (the same pool) and our data directory; an external action server configures its own.
+    action_store.configure(engine=engine, data_dir=settings.DATA_DIR)
     processor = Processor(data.domain, Policy(data.rules), make_action_runner(settings))
     return Agent(
         processor=processor,
@@ -106,6 +106,7 @@ def build_agent(settings: Settings, engine: Engine | None = None) -> Agent:
         languages=frozenset(data.nlu_dirs),
         language_detector=make_language_detector(settings),
         choices=ChoiceReader.load(settings.DATA_DIR),
+        lock_wait_seconds=settings.LOCK_WAIT_SECONDS,
     )
 
 
