@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint train validate bench-turns clean
+.PHONY: install run test test-slow lint train validate bench-turns clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,13 @@ run: install
 	$(BIN)/s3bot seed
 	$(BIN)/s3bot serve
 
-## The whole test suite (PostgreSQL tests run when TEST_DATABASE_URL is set).
+## The test suite without the tests marked slow (PostgreSQL tests run when TEST_DATABASE_URL is set).
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## The tests marked slow: NLU targets, several workers on PostgreSQL, real Rasa (CI runs them).
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
 
 ## Lint, format, types and the import layers (CI runs this before the tests).
 lint: install
