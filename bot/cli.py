@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers", type=int, help="worker processes (default WORKERS; more than 1: PostgreSQL)"
+    )
+    serve.add_argument("--worker-fd", type=int, help=argparse.SUPPRESS)  # set by the supervisor
     serve.set_defaults(run=_serve)
     shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
     shell.add_argument("--sender", help="conversation id, as shell:<id> (default: a new one)")
@@ -198,12 +202,38 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    """Serve in this process, or supervise `--workers` processes sharing one socket."""
+    from bot.storage import normalize_url
+
+    workers = args.workers or settings.WORKERS
+    if args.worker_fd is not None or workers == 1:
+        return _serve_one(args, settings)
+    if workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    if normalize_url(settings.DATABASE_URL).get_backend_name() != "postgresql":
+        print(
+            f"--workers {workers} needs PostgreSQL: SQLite has one writer and its "
+            "conversation locks hold within one process only. Use --workers 1, or set "
+            "DATABASE_URL to a PostgreSQL database.",
+            file=sys.stderr,
+        )
+        return 2
+    return _supervise(args, settings, workers)
+
+
+def _serve_one(args: argparse.Namespace, settings: Settings) -> int:
+    """One server process: drains on SIGTERM (503 to new turns, running ones finish)."""
+    import socket
 
     from bot.main import create_app
+    from bot.web.draining import DrainingServer
     from bot.web.server import server_config
 
     app = create_app(settings)
+    agent = app.state.agent
+    # Messages a dead worker accepted but never answered: counted, and answerable on retry.
+    agent.recover_inbox(older_than_seconds=settings.LOCK_WAIT_SECONDS)
     config = server_config(
         app,
         header_timeout=settings.HEADER_TIMEOUT_SECONDS,
@@ -212,8 +242,78 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level=settings.LOG_LEVEL.lower(),
         log_config=None,  # the server's records go through our safe handler, as all others
         access_log=False,
+        timeout_graceful_shutdown=max(1, round(settings.SHUTDOWN_SECONDS / 2)),
     )
-    uvicorn.Server(config).run()
+    server = DrainingServer(config, drain=agent.drain, drain_seconds=settings.SHUTDOWN_SECONDS)
+    sockets = None if args.worker_fd is None else [socket.socket(fileno=args.worker_fd)]
+    server.run(sockets=sockets)
+    return 0
+
+
+def _supervise(args: argparse.Namespace, settings: Settings, workers: int) -> int:
+    """Bind the socket, prepare once (schema, models), start the workers, keep them running.
+
+    The workers inherit the listening socket, so the kernel spreads connections over them. A
+    worker that dies is started again; SIGTERM or SIGINT is passed to every worker, which
+    drains, and one still running after the shutdown time is killed.
+    """
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from bot.dialogue.bot_data import load_bot_data
+    from bot.main import train_models
+    from bot.storage import upgrade_schema
+
+    upgrade_schema(settings.DATABASE_URL)  # once, before the workers race to do it
+    data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    train_models(settings, data)
+    host, port = args.host or settings.HOST, args.port or settings.PORT
+    listener = socket.create_server((host, port), reuse_port=False, backlog=2048)
+    listener.set_inheritable(True)
+    fd = listener.fileno()
+    command = [sys.executable, "-m", "bot", "serve", "--worker-fd", str(fd)]
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, pass_fds=(fd,))
+
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    processes = [start() for _ in range(workers)]
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    logger.info("serving on %s:%d with %d workers (pid %d)", host, port, workers, os.getpid())
+    try:
+        while not stopping:
+            for index, process in enumerate(processes):
+                if process.poll() is not None and not stopping:
+                    logger.warning(
+                        "worker %d exited with %s; starting another",
+                        process.pid,
+                        process.returncode,
+                    )
+                    processes[index] = start()
+            time.sleep(0.5)
+        deadline = time.monotonic() + settings.SHUTDOWN_SECONDS + 5
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.error("worker %d did not stop in time; killing it", process.pid)
+                process.kill()
+                process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        listener.close()
     return 0
 
 

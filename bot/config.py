@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     #: Seconds a client may take to send a request's headers, and then its body.
     HEADER_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     BODY_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    #: Seconds a turn waits for its conversation (held by another turn) before the user is
+    #: told "busy, try again" (API clients: 503 with Retry-After).
+    LOCK_WAIT_SECONDS: float = Field(default=10.0, gt=0)
+    #: Server worker processes (`s3bot serve --workers`); more than one needs PostgreSQL.
+    WORKERS: int = Field(default=1, ge=1)
+    #: Seconds a stopping server lets running turns finish (new ones get 503 meanwhile).
+    SHUTDOWN_SECONDS: float = Field(default=5.0, gt=0)
     TELEGRAM_BOT_TOKEN: str | None = None
     TELEGRAM_WEBHOOK_URL: str | None = None
     TELEGRAM_WEBHOOK_SECRET: str | None = None

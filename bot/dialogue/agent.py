@@ -16,11 +16,13 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -29,12 +31,19 @@ from bot.dialogue.domain import Domain
 from bot.dialogue.messages import BotMessage, UserMessage
 from bot.dialogue.payload import parse_payload
 from bot.dialogue.processor import Processor
+from bot.dialogue.responses import render_response
 from bot.dialogue.text_input import clean_text
 from bot.dialogue.tracker import DialogueTracker, slot_event, user_event
 from bot.observability import metrics
-from bot.storage import crud
+from bot.storage import crud, inbox
 from bot.storage.db import is_postgres, session
-from bot.storage.locks import ConversationLocks
+from bot.storage.locks import (
+    DEFAULT_WAIT_SECONDS,
+    LOCK_CONNECTIONS,
+    ConversationBusy,
+    ConversationLocks,
+    Held,
+)
 
 if TYPE_CHECKING:
     from nlu.language import Detection, LanguageDetector
@@ -48,7 +57,12 @@ EMPTY_RESPONSE = "utter_empty_message"
 #: An event an action returns to have the sender's data erased when the turn ends
 #: (`actions.privacy.ERASE_EVENT`); it is honoured here, never stored.
 ERASE_EVENT = "erase_sender_data"
-STORAGE_THREADS_POSTGRES = 8
+#: Storage threads on PostgreSQL: one per turn that may hold a connection, and two more for
+#: erasures and tracker reads. No storage call ever waits for a lock, so this never starves.
+STORAGE_THREADS_POSTGRES = LOCK_CONNECTIONS + 2
+BUSY_RESPONSE = "utter_busy"
+#: Seconds a client is asked to wait before retrying a refused turn.
+RETRY_AFTER_SECONDS = 2
 #: How many conversations' trackers stay in memory between turns (the least recent go first).
 TRACKERS_KEPT = 256
 
@@ -68,6 +82,20 @@ class _OpenedTurn:
     conversation_id: int
     tracker: DialogueTracker | None
     stored_reply: list[dict[str, Any]] | None
+
+
+class TurnRefused(Exception):
+    """A turn that was not run: the conversation stayed busy, or the server is shutting down.
+
+    Nothing of the message was stored; the client may send it again after `retry_after`
+    seconds. `reply` is what to tell a person, when the channel shows text.
+    """
+
+    def __init__(self, reason: str, reply: list[BotMessage], retry_after: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reply = reply
+        self.retry_after = retry_after
 
 
 class Interpreter(Protocol):
@@ -92,15 +120,24 @@ class Agent:
         languages: frozenset[str] = frozenset(),
         language_detector: LanguageDetector | None = None,
         choices: ChoiceReader | None = None,
+        lock_wait_seconds: float = DEFAULT_WAIT_SECONDS,
     ) -> None:
         self.processor = processor
         self.domain: Domain = processor.domain
         self._engine = engine
-        self._locks = ConversationLocks(engine)
         # SQLite has one writer: a single storage thread queues writes instead of letting
-        # threads collide on the file lock. PostgreSQL takes many at once.
+        # threads collide on the file lock. PostgreSQL takes many at once. Every blocking
+        # database call of a turn (lock, open, close, unlock) runs here, never in Python's
+        # default thread pool, which actions and libraries share.
         workers = STORAGE_THREADS_POSTGRES if is_postgres(engine) else 1
         self._storage = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="storage")
+        self._locks = ConversationLocks(
+            engine, wait_seconds=lock_wait_seconds, executor=self._storage
+        )
+        self._draining = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._interpreter_for = interpreter_for
         self._default_language = default_language
         self._languages = languages or frozenset({default_language})
@@ -111,21 +148,98 @@ class Agent:
         # runs and puts it back once its events are stored, so a failed turn leaves none.
         self._kept: OrderedDict[str, _KeptTracker] = OrderedDict()
 
-    async def handle(self, message: UserMessage) -> list[BotMessage]:
-        """Answer one message; a redelivered message id returns the first answer."""
-        with metrics.turn(message.channel, message.sender_id):
-            return await self._handle(message)
+    async def handle(self, message: UserMessage, *, refuse: bool = False) -> list[BotMessage]:
+        """Answer one message; a redelivered message id returns the first answer.
+
+        When the conversation stays busy past the lock wait, a person is told so politely
+        (`utter_busy`); with `refuse` (API clients, which retry by status) `TurnRefused` is
+        raised instead.
+
+        Raises:
+            TurnRefused: the server is shutting down, or the conversation is busy and `refuse`.
+        """
+        if self._draining:
+            raise TurnRefused("shutting down", self.busy_reply(), RETRY_AFTER_SECONDS)
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            with metrics.turn(message.channel, message.sender_id):
+                return await self._handle(message)
+        except ConversationBusy as busy:
+            logger.warning("conversation %s: busy after %.1fs", busy.sender_id, busy.waited)
+            if refuse:
+                raise TurnRefused("busy", self.busy_reply(), RETRY_AFTER_SECONDS) from busy
+            return self.busy_reply()
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    def busy_reply(self) -> list[BotMessage]:
+        """The polite "busy, please try again" message (`utter_busy`, default language)."""
+        rendered = render_response(self.domain, BUSY_RESPONSE, {})
+        return [BotMessage.from_rasa(rendered)] if rendered is not None else []
+
+    @property
+    def draining(self) -> bool:
+        """Whether new turns are refused because the server is shutting down."""
+        return self._draining
+
+    async def drain(self, timeout: float) -> bool:
+        """Refuse new turns and wait up to `timeout` seconds for the running ones to end.
+
+        Returns:
+            Whether every running turn ended in time.
+        """
+        self._draining = True
+        try:
+            async with asyncio.timeout(timeout):
+                await self._idle.wait()
+        except TimeoutError:
+            logger.warning(
+                "shutdown: %d turn(s) still running after %.0fs", self._in_flight, timeout
+            )
+            return False
+        return True
+
+    async def database_ready(self, timeout: float = 2.0) -> bool:
+        """Whether the database answers a trivial query within `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                await loop.run_in_executor(self._storage, self._ping)
+        except Exception:
+            logger.warning("readiness: the database did not answer", exc_info=True)
+            return False
+        return True
+
+    def model_loaded(self) -> bool:
+        """Whether the NLU model of the default language is loaded (it is, once built)."""
+        try:
+            return self._interpreter_for(self._default_language) is not None
+        except Exception:
+            return False
+
+    def _ping(self) -> None:
+        with self._engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def recover_inbox(self, older_than_seconds: float) -> inbox.Recovery:
+        """Report messages accepted but never answered (a worker died mid-turn); a retry of
+        such a message runs its turn, since nothing of it was stored."""
+        with session(self._engine) as db:
+            return inbox.recover(session=db, older_than_seconds=older_than_seconds)
 
     async def _handle(self, message: UserMessage) -> list[BotMessage]:
         message_id = message.message_id or uuid.uuid4().hex
         waited = time.perf_counter()
-        async with self._locks.hold(message.sender_id):
+        async with self._locks.hold(message.sender_id) as held:
             metrics.LOCK_WAIT_SECONDS.observe(time.perf_counter() - waited)
             # Storage runs in a worker thread, so other conversations' turns go on meanwhile.
             loop = asyncio.get_running_loop()
             kept = self._kept.pop(message.sender_id, None)
             opened = await loop.run_in_executor(
-                self._storage, self._open_turn, message, message_id, kept
+                self._storage, self._open_turn, held, message, message_id, kept
             )
             if opened.stored_reply is not None or opened.tracker is None:
                 if kept is not None:
@@ -139,6 +253,7 @@ class Agent:
             stored = await loop.run_in_executor(
                 self._storage,
                 self._close_turn,
+                held,
                 message,
                 message_id,
                 opened.conversation_id,
@@ -154,15 +269,31 @@ class Agent:
         while len(self._kept) > TRACKERS_KEPT:
             self._kept.popitem(last=False)
 
+    @contextmanager
+    def _turn_session(self, held: Held) -> Iterator[Session]:
+        """A unit of work on the connection holding the conversation's lock (PostgreSQL), so a
+        turn never waits for a second connection while holding one; else on the engine."""
+        if held.connection is None:
+            with session(self._engine) as db:
+                yield db
+            return
+        with Session(bind=held.connection, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+
     def _open_turn(
-        self, message: UserMessage, message_id: str, kept: _KeptTracker | None
+        self, held: Held, message: UserMessage, message_id: str, kept: _KeptTracker | None
     ) -> _OpenedTurn:
-        with session(self._engine) as db:
+        with self._turn_session(held) as db:
             conversation = crud.get_or_create_conversation(
                 session=db, sender_id=message.sender_id, channel=message.channel
             )
             conversation_id = int(conversation.id)  # type: ignore[arg-type]
-            seen = crud.claim_inbox(
+            seen = inbox.claim(
                 session=db,
                 channel=message.channel,
                 message_id=message_id,
@@ -207,6 +338,7 @@ class Agent:
 
     def _close_turn(
         self,
+        held: Held,
         message: UserMessage,
         message_id: str,
         conversation_id: int,
@@ -215,7 +347,7 @@ class Agent:
     ) -> bool:
         """Store the turn; False when the conversation was erased instead."""
         first_seq, new_events = new
-        with session(self._engine) as db:
+        with self._turn_session(held) as db:
             if any(e["event"] == ERASE_EVENT for e in new_events):
                 # Instead of storing the turn: erase all, the request included; keep only the
                 # receipt for a redelivery. The next message starts a new, empty conversation.
@@ -340,13 +472,13 @@ class Agent:
     async def erase_sender_data(self, sender_id: str) -> int:
         """Erase everything stored about a sender between its turns (a channel's own command);
         returns the number of rows deleted."""
-        async with self._locks.hold(sender_id):
+        async with self._locks.hold(sender_id) as held:
             self._kept.pop(sender_id, None)
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._storage, self._erase, sender_id)
+            return await loop.run_in_executor(self._storage, self._erase, held, sender_id)
 
-    def _erase(self, sender_id: str) -> int:
-        with session(self._engine) as db:
+    def _erase(self, held: Held, sender_id: str) -> int:
+        with self._turn_session(held) as db:
             return crud.delete_sender_data(session=db, sender_id=sender_id)
 
     async def tracker_state(
@@ -382,7 +514,8 @@ class Agent:
         """Release the action runner and the database engine."""
         await self.processor.close()
         self._locks.dispose()
-        self._storage.shutdown(wait=True)
+        # Storage calls are short and never wait for a lock; queued ones are dropped.
+        self._storage.shutdown(wait=True, cancel_futures=True)
         self._engine.dispose()
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot.observability.logs import has_controls
+from bot.storage.identity import REST_CHANNEL
+from bot.storage.inbox import derived_message_id
 from bot.web.errors import ApiError, validation_details, validation_error
 from bot.web.schemas import MAX_MESSAGE_ID_CHARS, MAX_METADATA_DEPTH, RestMessageIn
 
@@ -89,20 +90,25 @@ def parse_rest_message(raw: bytes) -> RestMessageIn:
     return parsed
 
 
-def message_id_of(sender: str, metadata: dict[str, Any]) -> str:
+def message_id_of(sender: str, metadata: dict[str, Any], body: bytes = b"") -> str:
     """The id the agent deduplicates on: the client's `metadata.message_id`, scoped to `sender`.
 
     REST ids are chosen by clients, so two conversations may well both send id "1"; the
     sender's hash is appended (``"1@<16 hex digits>"``) so that one conversation's id can
-    never match, and be answered with, another conversation's message. Without an id, a
-    fresh uuid4: every request is then a new message.
+    never match, and be answered with, another conversation's message. Without an id, one
+    derived from the sender and the request body (`bot.storage.inbox.derived_message_id`), with
+    the client's `metadata.sequence` if it sends one: a retry of the same request is then
+    answered once (docs/http_api.md).
 
     Raises:
         ApiError: 422 when the id is neither a non-empty string nor an integer.
     """
     value = metadata.get("message_id")
     if value is None:
-        return uuid.uuid4().hex
+        sequence = metadata.get("sequence")
+        return derived_message_id(
+            REST_CHANNEL, sender, body, None if sequence is None else str(sequence)
+        )
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise validation_error(
             [{"field": "metadata.message_id", "message": "must be a string or an integer"}]

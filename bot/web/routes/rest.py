@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from bot.dialogue.agent import TurnRefused
 from bot.dialogue.messages import UserMessage
 from bot.storage.identity import REST_CHANNEL, namespace_of
 from bot.web.deps import AgentDep, SettingsDep
@@ -102,19 +103,30 @@ async def read_status() -> dict[str, str]:
 )
 async def create_message(request: Request, agent: AgentDep) -> JSONResponse:
     """Pass one user message to the agent and return its replies as Rasa does."""
-    payload = parse_rest_message(await request.body())
+    body = await request.body()
+    payload = parse_rest_message(body)
     sender = _own_sender(payload.sender or DEFAULT_SENDER)
     metadata: dict[str, Any] = payload.metadata or {}
     message = UserMessage(
         sender_id=sender,
         text=payload.message,
         channel=REST_CHANNEL,
-        message_id=message_id_of(sender, metadata),
+        message_id=message_id_of(sender, metadata, body),
         metadata=metadata,
     )
     started = time.perf_counter()
     try:
-        replies = await agent.handle(message)
+        replies = await agent.handle(message, refuse=True)
+    except TurnRefused as refused:
+        # Busy conversation or draining server: nothing was stored, the same request may
+        # simply be sent again.
+        text = " ".join(m.text or "" for m in refused.reply) or "please retry"
+        raise ApiError(
+            503,
+            refused.reason.replace(" ", "_"),
+            text,
+            headers={"Retry-After": str(refused.retry_after)},
+        ) from refused
     except Exception as exc:
         logger.exception(
             "agent failed on rest message sender=%s message_id=%s chars=%d",

@@ -23,7 +23,7 @@ class FailingAgent(Agent):
     def __init__(self) -> None:
         """Needs nothing: it never gets as far as a database."""
 
-    async def handle(self, message: UserMessage) -> list[BotMessage]:
+    async def handle(self, message: UserMessage, *, refuse: bool = False) -> list[BotMessage]:
         raise RuntimeError("database is gone")
 
     async def tracker_state(

@@ -45,7 +45,7 @@ class EchoAgent(Agent):
         """Needs nothing."""
         self.received: list[UserMessage] = []
 
-    async def handle(self, message: UserMessage) -> list[BotMessage]:
+    async def handle(self, message: UserMessage, *, refuse: bool = False) -> list[BotMessage]:
         self.received.append(message)
         return [BotMessage(text="ok")]
 
