@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import text
@@ -44,6 +45,7 @@ from bot.storage.locks import (
     ConversationLocks,
     Held,
 )
+from bot.storage.models import utcnow
 
 if TYPE_CHECKING:
     from nlu.language import Detection, LanguageDetector
@@ -232,6 +234,7 @@ class Agent:
 
     async def _handle(self, message: UserMessage) -> list[BotMessage]:
         message_id = message.message_id or uuid.uuid4().hex
+        arrived = utcnow()  # a retry of a message answered since then gets that answer
         waited = time.perf_counter()
         async with self._locks.hold(message.sender_id) as held:
             metrics.LOCK_WAIT_SECONDS.observe(time.perf_counter() - waited)
@@ -239,7 +242,7 @@ class Agent:
             loop = asyncio.get_running_loop()
             kept = self._kept.pop(message.sender_id, None)
             opened = await loop.run_in_executor(
-                self._storage, self._open_turn, held, message, message_id, kept
+                self._storage, self._open_turn, held, message, (message_id, arrived), kept
             )
             if opened.stored_reply is not None or opened.tracker is None:
                 if kept is not None:
@@ -286,8 +289,13 @@ class Agent:
                 raise
 
     def _open_turn(
-        self, held: Held, message: UserMessage, message_id: str, kept: _KeptTracker | None
+        self,
+        held: Held,
+        message: UserMessage,
+        received: tuple[str, datetime],
+        kept: _KeptTracker | None,
     ) -> _OpenedTurn:
+        message_id, arrived = received
         with self._turn_session(held) as db:
             conversation = crud.get_or_create_conversation(
                 session=db, sender_id=message.sender_id, channel=message.channel
@@ -299,6 +307,7 @@ class Agent:
                 message_id=message_id,
                 sender_id=message.sender_id,
                 conversation_id=conversation_id,
+                arrived_at=arrived,
             )
             if seen is not None and seen.sender_id != message.sender_id:
                 logger.warning(

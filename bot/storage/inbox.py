@@ -6,13 +6,13 @@ request (`derived_message_id`), so a retry of the same request after a crash or 
 answered once instead of running the turn again.
 
 A derived id without a client sequence cannot tell a retry from the same text sent again on
-purpose ("yes", then later "yes" again), so it deduplicates only a retry that can still be one:
-the entry is the conversation's latest message and was received within `WINDOW_SECONDS`. Else
-(another message came in between, or the window is over) the answered entry is retired (its id
-gets the entry's row id appended) and the message is taken as a new one. Only the same text
-sent twice in a row within the window is taken for a retry. An unanswered entry is never
-retired: its turn stored nothing (events and answer are one transaction), so running it is
-always right.
+purpose (a "No" button pressed for two questions in a row), so it deduplicates only a request
+that arrived while the first delivery was still unanswered: a retry after a timeout, which
+waits for the conversation and then gets the first reply. A message answered before the
+request arrived is taken as said again: its entry is retired (its id gets the entry's row id
+appended) and the message is new. An unanswered entry is never retired: its turn stored
+nothing (events and answer are one transaction), so running it is always right; that is how
+a retry after a crashed worker is answered once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -30,7 +30,7 @@ from bot.storage.models import InboxEntry, utcnow
 
 logger = logging.getLogger(__name__)
 
-#: How long a derived id without a client sequence deduplicates (seconds since first receipt).
+#: The longest a derived id without a client sequence deduplicates (since first receipt).
 WINDOW_SECONDS = 60.0
 #: Prefixes of derived ids: windowed (no client sequence) and stable (with one).
 WINDOWED_PREFIX = "body~"
@@ -64,13 +64,13 @@ def claim(
     message_id: str,
     sender_id: str,
     conversation_id: int,
-    window_seconds: float = WINDOW_SECONDS,
+    arrived_at: datetime | None = None,
 ) -> InboxEntry | None:
-    """`crud.claim_inbox`, retiring first an answered windowed entry that cannot be retried
-    (older than the window, or followed by another message of the conversation).
+    """`crud.claim_inbox`; a windowed id whose entry was answered before this request arrived
+    (`arrived_at`, before it waited for the conversation) is retired first: a new message.
 
-        Returns:
-            None if the message is new (and now recorded), else the entry of its first delivery.
+    Returns:
+        None if the message is new (and now recorded), else the entry of its first delivery.
     """
     seen = crud.claim_inbox(
         session=session,
@@ -86,11 +86,9 @@ def claim(
         or seen.sender_id != sender_id
     ):
         return seen
-    later = select(InboxEntry.id).where(
-        col(InboxEntry.conversation_id) == seen.conversation_id, col(InboxEntry.id) > seen.id
-    )
-    recent = utcnow() - seen.received_at <= timedelta(seconds=window_seconds)
-    if recent and session.exec(later.limit(1)).first() is None:
+    answered_while_waiting = arrived_at is not None and seen.answered_at >= arrived_at
+    recent = utcnow() - seen.received_at <= timedelta(seconds=WINDOW_SECONDS)
+    if answered_while_waiting and recent:
         return seen
     retired = (
         update(InboxEntry)
