@@ -280,13 +280,8 @@ class Agent:
             with session(self._engine) as db:
                 yield db
             return
-        with Session(bind=held.connection, expire_on_commit=False) as db:
-            try:
-                yield db
-                db.commit()
-            except BaseException:
-                db.rollback()
-                raise
+        with session(held.connection) as db:
+            yield db
 
     def _open_turn(
         self,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -91,9 +91,12 @@ def is_postgres(engine: Engine) -> bool:
 
 
 @contextmanager
-def session(engine: Engine) -> Iterator[Session]:
-    """A unit of work: committed when the block ends normally, rolled back if it raises."""
-    with Session(engine, expire_on_commit=False) as db:
+def session(engine: Engine | Connection) -> Iterator[Session]:
+    """A unit of work: committed when the block ends normally, rolled back if it raises.
+
+    Given a connection (one that holds a conversation's advisory lock), the work runs on it.
+    """
+    with Session(bind=engine, expire_on_commit=False) as db:
         try:
             yield db
             db.commit()

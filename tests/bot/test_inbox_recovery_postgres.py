@@ -19,23 +19,17 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
-from worker_cluster import converse, start_cluster, stored_user_texts, unanswered_inbox
+from worker_cluster import (
+    TEXTS,
+    converse,
+    start_cluster,
+    stored_user_texts,
+    unanswered_inbox,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 SENDERS = 40
-TEXTS = [
-    "hello",
-    "what is smart specialisation",
-    "tell me about innovation vouchers",
-    "I want to find a partner",
-    "help",
-    "menu",
-    "what can you do",
-    "how do vouchers work",
-    "thanks",
-    "bye",
-]
 
 
 def test_sigkilled_worker_every_accepted_message_answered_once(

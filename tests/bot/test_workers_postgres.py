@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
-from worker_cluster import Cluster, converse, start_cluster, stored_user_texts
+from worker_cluster import TEXTS, Cluster, converse, start_cluster, stored_user_texts
 
 from bot.storage.locks import advisory_key
 
@@ -28,18 +28,6 @@ SENDERS = 50
 ROUNDS = 5
 ROUND_DEADLINE_SECONDS = 180
 LOCK_WAIT_SECONDS = 3
-TEXTS = [
-    "hello",
-    "what is smart specialisation",
-    "tell me about innovation vouchers",
-    "I want to find a partner",
-    "help",
-    "menu",
-    "what can you do",
-    "how do vouchers work",
-    "thanks",
-    "bye",
-]
 
 
 @pytest.fixture

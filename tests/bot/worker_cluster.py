@@ -22,6 +22,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parents[2]
+#: What each simulated sender says, in order (the tests check the stored order).
+TEXTS = [
+    "hello",
+    "what is smart specialisation",
+    "tell me about innovation vouchers",
+    "I want to find a partner",
+    "help",
+    "menu",
+    "what can you do",
+    "how do vouchers work",
+    "thanks",
+    "bye",
+]
 
 
 def free_port() -> int:
