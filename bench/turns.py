@@ -162,14 +162,17 @@ def free_port() -> int:
         return port
 
 
-def server_command(port: int) -> list[str]:
+def server_command(port: int, workers: int = 1) -> list[str]:
     """`python -m bot serve` when the CLI exists, else the inline launcher above."""
     if importlib.util.find_spec("bot.__main__") is not None:
-        return [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        return command + (["--workers", str(workers)] if workers > 1 else [])
     return [sys.executable, "-c", _INLINE_SERVER, str(port)]
 
 
-def start_server(database_url: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    database_url: str, port: int, log_path: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
     """Start the server as a child process, its output going to `log_path`."""
     env = {**os.environ, "DATABASE_URL": database_url, "HOST": "127.0.0.1", "PORT": str(port)}
     env["RATE_LIMIT_PER_SENDER"] = "0"  # a simulated user sends faster than a person types
@@ -177,7 +180,7 @@ def start_server(database_url: str, port: int, log_path: Path) -> subprocess.Pop
     env["RATE_LIMIT_PER_ADDRESS"] = "0"  # every simulated user comes from one address
     with log_path.open("wb") as log:
         return subprocess.Popen(
-            server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            server_command(port, workers), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
 
 
