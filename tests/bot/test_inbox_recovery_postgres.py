@@ -3,8 +3,8 @@
 Clients retry a request until it is answered, as they do after a dropped connection. While
 40 senders talk to `python -m bot serve --workers 2`, workers are SIGKILLed; the supervisor
 starts new ones. Afterwards every sender's messages are stored exactly once, in order, and no
-accepted message is left unanswered: half the senders give message ids, half give none (their
-ids are derived from the request body).
+accepted message is left unanswered: half the senders give message ids, half give only their
+counter `metadata.sequence` (their ids are derived from it and the request body).
 """
 
 from __future__ import annotations
@@ -81,7 +81,9 @@ def test_sigkilled_worker_every_accepted_message_answered_once(
         assert sum(retries) > 0, "the kills interrupted no request: the test proved nothing"
         stored = stored_user_texts(postgres_test_database)
         for s in range(SENDERS):
-            assert stored.get(f"k-s{s}") == TEXTS, f"k-s{s} ({'ids' if s % 2 == 0 else 'no ids'})"
+            assert stored.get(f"k-s{s}") == TEXTS, (
+                f"k-s{s} ({'ids' if s % 2 == 0 else 'sequence only'})"
+            )
         assert unanswered_inbox(postgres_test_database) == 0
         cluster.wait_ready(workers=2, timeout=60)
         print(f"killed {killed}; {sum(retries)} requests retried")

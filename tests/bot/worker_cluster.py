@@ -133,12 +133,17 @@ async def converse(
     retries: list[int] | None = None,
 ) -> int:
     """Send `texts` in order, each until it is answered (retrying the same request on
-    connection errors and 5xx, as a client does); returns how many requests were retried."""
+    connection errors and 5xx, as a client does); returns how many requests were retried.
+
+    With `with_ids` each message carries a `message_id`; without, only the client's counter
+    `metadata.sequence`, from which the server derives the id (docs/http_api.md). A client
+    with neither cannot be told from a person repeating a text, so it is not simulated here.
+    """
     retried = 0
     for index, message in enumerate(texts):
         body: dict[str, object] = {"sender": sender, "message": message}
-        if with_ids:
-            body["metadata"] = {"message_id": f"m{index}"}
+        key = "message_id" if with_ids else "sequence"
+        body["metadata"] = {key: f"m{index}" if with_ids else index}
         while True:
             try:
                 response = await http.post(f"{url}/webhooks/rest/webhook", json=body)
