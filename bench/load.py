@@ -28,10 +28,9 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from turns import (  # noqa: E402
-    SCRIPT,
-    WEBHOOK,
     free_port,
     percentile,
+    scripted_turn,
     start_server,
     stop_server,
     wait_until_up,
@@ -61,18 +60,7 @@ async def _visitor(
     while time.monotonic() < deadline:
         if turn % per_visit == 0:
             visit += 1
-        sender = f"{name}-{visit}"
-        body = {"sender": sender, "message": SCRIPT[turn % len(SCRIPT)]}
-        body["metadata"] = {"message_id": f"{sender}-{turn}"}
-        started = time.perf_counter()
-        try:
-            ok = (await http.post(WEBHOOK, json=body)).status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        if ok:
-            latencies.append((time.perf_counter() - started) * 1000)
-        else:
-            errors += 1
+        errors += not await scripted_turn(http, f"{name}-{visit}", turn, latencies)
         turn += 1
     return errors
 

@@ -210,27 +210,33 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=15)
 
 
+async def scripted_turn(
+    http: httpx.AsyncClient, sender: str, turn: int, latencies: list[float]
+) -> bool:
+    """Send message `turn` of SCRIPT as `sender`; on success its latency (ms) joins
+    `latencies`. Returns whether it was answered."""
+    body = {
+        "sender": sender,
+        "message": SCRIPT[turn % len(SCRIPT)],
+        "metadata": {"message_id": f"{sender}-{turn}"},
+    }
+    started = time.perf_counter()
+    try:
+        ok = (await http.post(WEBHOOK, json=body)).status_code == 200
+    except httpx.HTTPError:
+        ok = False
+    if ok:
+        latencies.append((time.perf_counter() - started) * 1000)
+    return ok
+
+
 async def simulate_user(
     http: httpx.AsyncClient, sender: str, turns: int, latencies: list[float]
 ) -> int:
     """Send `turns` scripted messages in sequence; returns the number of failed turns."""
     errors = 0
     for turn in range(turns):
-        body = {
-            "sender": sender,
-            "message": SCRIPT[turn % len(SCRIPT)],
-            "metadata": {"message_id": f"{sender}-{turn}"},
-        }
-        started = time.perf_counter()
-        try:
-            response = await http.post(WEBHOOK, json=body)
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        if ok:
-            latencies.append((time.perf_counter() - started) * 1000)
-        else:
-            errors += 1
+        errors += not await scripted_turn(http, sender, turn, latencies)
     return errors
 
 
