@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.dialogue.agent import Agent
+from bot.main import build_agent
 from bot.storage.db import make_engine, normalize_url, session
 from bot.storage.migrate import upgrade_schema
 
@@ -112,3 +114,11 @@ def make_settings(database_url: str, models_dir: Path) -> Callable[..., Settings
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     return make
+
+
+@pytest.fixture
+async def agent(make_settings: Callable[..., Settings]) -> AsyncIterator[Agent]:
+    """The agent exactly as `s3bot serve` builds it, on the test database."""
+    built = build_agent(make_settings())
+    yield built
+    await built.close()

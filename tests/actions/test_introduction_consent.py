@@ -4,7 +4,7 @@ the conversation can be asked for."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,10 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from actions.matching import seed_demo_directory
-from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.dialogue.messages import UserMessage
-from bot.main import build_agent
 from bot.storage import crud, make_engine, session
 from bot.storage.crud_partners import create_introduction_request, get_organisation_by_ref
 from bot.storage.models_partners import IntroductionRequest, Organisation
@@ -27,14 +25,6 @@ AQUACULTURE = (
 PROFILE = ["/find_partners", AQUACULTURE, "Baltic Fish Tech Oy", "/skip", "/deny", "2021"]
 PROFILE_END = ["/skip", "/deny", "/affirm"]  # the summary confirmed: three partners shown
 CONTACT = "Aino Virtanen, aino@balticfish.fi"
-
-
-@pytest.fixture
-async def agent(make_settings: Callable[..., Settings]) -> AsyncIterator[Agent]:
-    """The agent exactly as `s3bot serve` builds it, on the test database."""
-    built = build_agent(make_settings())
-    yield built
-    await built.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -11,10 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.profile import ValidateProfileForm
 from actions.voucher_form import ValidateVoucherForm
-from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.dialogue.messages import UserMessage
-from bot.main import build_agent
 from nlu import parse_amount, parse_count
 
 
@@ -117,14 +114,6 @@ def test_voucher_form_reads_cost_and_count_by_the_same_rules() -> None:
 # --- through the real agent: the NLU, the slot mappings and the form together ---
 
 TO_EMPLOYEES = ["/check_voucher", "Baltic Bytes", "Finland", "Tampere", "software development"]
-
-
-@pytest.fixture
-async def agent(make_settings: Callable[..., Settings]) -> AsyncIterator[Agent]:
-    """The agent as `s3bot serve` builds it, on the test database."""
-    built = build_agent(make_settings())
-    yield built
-    await built.close()
 
 
 async def _slots_after(agent: Agent, sender: str, texts: list[str]) -> dict[str, Any]:

@@ -3,28 +3,16 @@ id belongs to, so a Telegram user's profile never reaches another channel under 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
 import pytest
 
-from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.dialogue.messages import UserMessage
-from bot.main import build_agent
 from bot.shell import shell_sender_id
 from bot.storage import crud, make_engine, session
 from bot.storage.identity import belongs_to, in_namespace, namespace_of
 from bot.telegram_channel.adapter import sender_id_of
 
 PROFILE = {"company_name": "Hidden Herring Oy", "country": "FI", "need_description": "buyers"}
-
-
-@pytest.fixture
-async def agent(make_settings: Callable[..., Settings]) -> AsyncIterator[Agent]:
-    """The agent exactly as `s3bot serve` builds it, on the test database."""
-    built = build_agent(make_settings())
-    yield built
-    await built.close()
 
 
 def _saved(database_url: str, sender: str, channel: str) -> None:

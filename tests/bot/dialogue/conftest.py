@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,14 +10,6 @@ import pytest
 from bot.config import Settings
 from bot.dialogue.agent import Agent
 from bot.main import build_agent
-
-
-@pytest.fixture
-async def agent(make_settings: Callable[..., Settings]) -> AsyncIterator[Agent]:
-    """The agent exactly as `s3bot serve` builds it, on the test database."""
-    built = build_agent(make_settings())
-    yield built
-    await built.close()
 
 
 @pytest.fixture
