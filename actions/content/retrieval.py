@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,15 +94,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Query:
-    """A question read for retrieval: topic terms, the places' own terms, and the places."""
+    """A question read for retrieval: its topic terms and the places it names."""
 
-    topic: frozenset[str]
+    #: Each topic term with its weight: 1 in the clause that asks, FACT_WEIGHT in the others.
+    topic: dict[str, float]
     places: tuple[Place, ...]
     own_place: bool
     #: Names a place and asks nothing but its S3 profile ("Tartu priorities?").
     only_about_place: bool = False
-    #: Each topic term's weight: 1 in the clause that asks, FACT_WEIGHT in the others.
-    weights: dict[str, float] = field(default_factory=dict)
 
 
 class Synonyms:
@@ -203,7 +202,7 @@ class ContentIndex:
         only_place = any(p.country in self.by_country for p in places) and (
             asked <= self._about_place
         )
-        return Query(frozenset(weights), places, own_place, only_place, weights)
+        return Query(weights, places, own_place, only_place)
 
     def _clauses(self, text: str) -> list[tuple[str, float]]:
         """The clauses of a message with their weight: where a message mixes facts with a
@@ -242,7 +241,7 @@ class ContentIndex:
         query = self.read(question, country, region)
         hits = []
         for passage, doc, length in zip(self.passages, self._docs, self._lengths, strict=True):
-            topic = sum(w * self._term_score(t, doc, length) for t, w in query.weights.items())
+            topic = sum(w * self._term_score(t, doc, length) for t, w in query.topic.items())
             place = self._named_place_bonus(passage, query)
             profile = (
                 query.only_about_place and place > 0 and self._is_place_profile(passage, query)
