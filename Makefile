@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Validate the data, migrate the SQLite database, train the NLU if needed, and serve on :8000.
+## Validate the data, migrate the SQLite database, train the NLU if needed, and serve on :8000,
+## with the demo partner page (the web widget embedded on another origin) on :8001.
 run: install
 	$(BIN)/s3bot data validate
 	$(BIN)/s3bot train
 	$(BIN)/s3bot seed
-	$(BIN)/s3bot serve
+	$(BIN)/s3bot serve --demo-page-port 8001
 
 ## The test suite without the tests marked slow (PostgreSQL tests run when TEST_DATABASE_URL is set).
 test: install

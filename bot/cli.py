@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="worker processes (default WORKERS; more than 1: PostgreSQL)"
     )
     serve.add_argument("--worker-fd", type=int, help=argparse.SUPPRESS)  # set by the supervisor
+    serve.add_argument(
+        "--demo-page-port", type=int, help="also serve the demo partner page on this port"
+    )
     serve.set_defaults(run=_serve)
     shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
     shell.add_argument("--sender", help="conversation id, as shell:<id> (default: a new one)")
@@ -206,6 +209,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage import normalize_url
 
     workers = args.workers or settings.WORKERS
+    if args.demo_page_port and args.worker_fd is None:
+        from bot.web.demo_page import start_demo_page, widget_origin_for
+
+        host = args.host or settings.HOST
+        origin = widget_origin_for(host, args.port or settings.PORT)
+        start_demo_page(host=host, port=args.demo_page_port, widget_origin=origin)
     if args.worker_fd is not None or workers == 1:
         return _serve_one(args, settings)
     if workers < 1:
