@@ -51,12 +51,12 @@
     "border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3)}" +
     ".left .panel{right:auto;left:20px}" +
     "[hidden]{display:none!important}" +
-    "header{display:flex;align-items:center;gap:6px;padding:10px 10px 10px 16px;" +
+    ".head{display:flex;align-items:center;gap:6px;padding:10px 10px 10px 16px;" +
     "background:var(--accent);color:var(--on)}" +
     "h2{flex:1;font-size:16px;font-weight:700;overflow:hidden;text-overflow:ellipsis;" +
     "white-space:nowrap}" +
-    "header button{min-width:36px;height:36px;border-radius:6px;font-size:20px;line-height:1;" +
-    "padding:0 8px}header button:hover{background:rgba(127,127,127,.25)}" +
+    ".head button{min-width:36px;height:36px;border-radius:6px;font-size:20px;line-height:1;" +
+    "padding:0 8px}.head button:hover{background:rgba(127,127,127,.25)}" +
     ".menu{position:absolute;top:56px;right:10px;background:#fff;border:1px solid #c8c8c8;" +
     "border-radius:8px;box-shadow:0 4px 14px rgba(0,0,0,.2);padding:4px;display:flex;" +
     "flex-direction:column;z-index:1}" +
@@ -230,7 +230,7 @@
         hidden: "",
       }));
       this.launcher.setAttribute("aria-controls", "panel");
-      var head = h("header");
+      var head = h("div", { class: "head" }); // not <header>: no banner landmark on the page
       this.heading = h("h2", { id: "t" });
       this.menuButton = h("button", {
         type: "button",
@@ -465,7 +465,10 @@
         m.buttons.forEach((b) => {
           this.titles[b.payload] = b.title;
           var button = h("button", { type: "button" }, b.title);
-          button.onclick = () => this.send(b.payload, b.title);
+          button.onclick = () => {
+            this.send(b.payload, b.title);
+            this.input.focus(); // the buttons are gone: keep the focus in the panel
+          };
           row.append(button);
         });
         this.log.append(row);

@@ -1,0 +1,125 @@
+"""Helpers of the browser tests: the running assistant, and the widget as a visitor uses it.
+
+Playwright's role and CSS locators pierce open shadow roots, so the widget is reached the way
+assistive technology reaches it: by role and accessible name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: Long enough for a turn of the real agent on a loaded 2-core machine.
+REPLY_TIMEOUT_MS = 20_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Assistant:
+    """The served assistant: its origin, the demo page's, and a site for signed members."""
+
+    url: str
+    demo_url: str
+    api_token: str
+    member_site_key: str
+    member_secret: str
+
+    def user_hash(self, user_id: str) -> str:
+        """What a partner's server computes for a signed-in member (docs/widget.md)."""
+        key = self.member_secret.encode()
+        return hmac.new(key, user_id.encode(), hashlib.sha256).hexdigest()
+
+    def post_bot_message(self, conversation_id: str, text: str) -> None:
+        """Add a bot message outside a turn, as a staff reply arrives (Rasa's events API)."""
+        response = httpx.post(
+            f"{self.url}/conversations/{conversation_id}/tracker/events",
+            params={"token": self.api_token},
+            json={"event": "bot", "text": text},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+
+
+def embed_page(assistant: Assistant, site_key: str, **data: str) -> str:
+    """A partner page embedding the widget with extra `data-` attributes (user_id=...)."""
+    attributes = "".join(
+        f' data-{name.replace("_", "-")}="{html.escape(value)}"' for name, value in data.items()
+    )
+    return (
+        '<!doctype html><html lang="en"><head><title>Member area</title></head><body>'
+        "<h1>Members' area</h1>"
+        f'<script src="{assistant.url}/widget.js" data-site="{html.escape(site_key)}"'
+        f"{attributes} async></script></body></html>"
+    )
+
+
+def open_member_page(page: Page, assistant: Assistant, **data: str) -> None:
+    """A page of the demo origin (allowed for the member site) embedding the member site."""
+    page.goto(f"{assistant.demo_url}/second.html")
+    with page.expect_response("**/widget/v1/sessions"):
+        page.set_content(embed_page(assistant, assistant.member_site_key, **data))
+
+
+def launcher(page: Page) -> Locator:
+    return page.get_by_role("button", name="Open chat")
+
+
+def dialog(page: Page) -> Locator:
+    return page.get_by_role("dialog")
+
+
+def message_box(page: Page) -> Locator:
+    return page.get_by_role("textbox", name="Message")
+
+
+def bot_messages(page: Page) -> Locator:
+    """The bot's messages in the log, the greeting first."""
+    return page.locator("s3bot-widget .msg.bot")
+
+
+def user_messages(page: Page) -> Locator:
+    return page.locator("s3bot-widget .msg.user")
+
+
+def open_demo(page: Page, url: str) -> None:
+    """Load a demo page and wait until the widget has its session (the launcher is named)."""
+    with page.expect_response("**/widget/v1/sessions") as answer:
+        page.goto(url)
+    assert answer.value.status == 200, answer.value.text()
+    expect(launcher(page)).to_be_visible()
+
+
+def open_panel(page: Page) -> None:
+    launcher(page).click()
+    expect(dialog(page)).to_be_visible()
+
+
+def say(page: Page, text: str) -> None:
+    """Type `text`, press Enter, and wait for the bot's answer to it."""
+    before = bot_messages(page).count()
+    message_box(page).fill(text)
+    message_box(page).press("Enter")
+    expect(bot_messages(page)).not_to_have_count(before, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator("s3bot-widget [role=status]")).to_be_hidden(timeout=REPLY_TIMEOUT_MS)
+
+
+def session_id(page: Page, site_key: str = "demo-partner") -> str:
+    """The widget session id the page keeps in localStorage."""
+    value = page.evaluate("key => localStorage.getItem(key)", f"s3bot:{site_key}:session")
+    assert value, "no widget session id in localStorage"
+    return str(value)
