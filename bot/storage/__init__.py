@@ -9,6 +9,7 @@ from bot.storage.db import is_postgres, make_engine, normalize_url, session
 from bot.storage.errors import EventLogConflict, NotFoundError, StorageError
 from bot.storage.locks import ConversationLocks
 from bot.storage.models import Conversation, ConversationPublic, Event, InboxEntry
+from bot.storage.models_sites import PartnerSite, PartnerSitePublic
 
 __all__ = [
     "Conversation",
@@ -18,6 +19,8 @@ __all__ = [
     "EventLogConflict",
     "InboxEntry",
     "NotFoundError",
+    "PartnerSite",
+    "PartnerSitePublic",
     "StorageError",
     "is_postgres",
     "make_engine",

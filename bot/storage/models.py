@@ -75,6 +75,10 @@ class Conversation(ConversationBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    #: The partner site (`models_sites.PartnerSite`) a widget conversation came through.
+    partner_site_id: int | None = Field(
+        default=None, foreign_key="partner_site.id", ondelete="SET NULL", index=True
+    )
 
 
 class ConversationPublic(ConversationBase):
@@ -83,6 +87,7 @@ class ConversationPublic(ConversationBase):
     id: int
     created_at: datetime
     updated_at: datetime
+    partner_site_id: int | None = None
 
 
 class EventBase(SQLModel):

@@ -28,7 +28,7 @@ SENDER_TABLES = {
 #: Rows of a listing that hold only its organisation id and codes, never the sender's id.
 LINK_TABLES = {"organisation_s3_field", "organisation_partnership_type"}
 #: Tables that never hold anything about a sender.
-OTHER_TABLES = {"alembic_version"}
+OTHER_TABLES = {"alembic_version", "partner_site"}  # a site outlives its conversations
 
 
 def _organisation(ref: str, listed_by: str | None) -> OrganisationCreate:
