@@ -55,24 +55,33 @@ class Assistant:
         assert response.status_code == 200, response.text
 
 
-def embed_page(assistant: Assistant, site_key: str, **data: str) -> str:
+def embed_page(assistant: Assistant, site_key: str, head: str = "", **data: str) -> str:
     """A partner page embedding the widget with extra `data-` attributes (user_id=...)."""
     attributes = "".join(
         f' data-{name.replace("_", "-")}="{html.escape(value)}"' for name, value in data.items()
     )
     return (
-        '<!doctype html><html lang="en"><head><title>Member area</title></head><body>'
+        f'<!doctype html><html lang="en"><head>{head}<title>Member area</title></head><body>'
         "<h1>Members' area</h1>"
         f'<script src="{assistant.url}/widget.js" data-site="{html.escape(site_key)}"'
         f"{attributes} async></script></body></html>"
     )
 
 
-def open_member_page(page: Page, assistant: Assistant, **data: str) -> None:
-    """A page of the demo origin (allowed for the member site) embedding the member site."""
-    page.goto(f"{assistant.demo_url}/second.html")
+def open_own_page(page: Page, assistant: Assistant, content: str) -> None:
+    """Show `content` as a page of the demo origin (allowed for both sites).
+
+    It replaces a page without the widget (the demo server's 404), since the document keeps
+    its window: a widget already defined there would not be defined again.
+    """
+    page.goto(f"{assistant.demo_url}/no-widget-here")
     with page.expect_response("**/widget/v1/sessions"):
-        page.set_content(embed_page(assistant, assistant.member_site_key, **data))
+        page.set_content(content)
+
+
+def open_member_page(page: Page, assistant: Assistant, **data: str) -> None:
+    """A page of the demo origin embedding the member site with `data` attributes."""
+    open_own_page(page, assistant, embed_page(assistant, assistant.member_site_key, **data))
 
 
 def launcher(page: Page) -> Locator:

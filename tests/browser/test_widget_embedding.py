@@ -9,10 +9,12 @@ from browser_helpers import (
     Assistant,
     bot_messages,
     dialog,
+    embed_page,
     launcher,
     message_box,
     open_demo,
     open_member_page,
+    open_own_page,
     open_panel,
     say,
     user_messages,
@@ -76,6 +78,27 @@ def test_widget_forged_user_hash_is_anonymous(browser: Browser, assistant: Assis
     expect(user_messages(forger)).to_have_count(0)
     expect(bot_messages(forger)).to_have_count(1)  # the greeting, none of the member's
     forger.context.close()
+
+
+def test_widget_works_under_a_strict_content_security_policy(
+    page: Page, assistant: Assistant
+) -> None:
+    # What docs/widget.md asks a partner to allow, and nothing else: no inline styles,
+    # Trusted Types enforced (no innerHTML).
+    csp = (
+        f"default-src 'none'; script-src {assistant.url}; connect-src {assistant.url}; "
+        "style-src 'none'; require-trusted-types-for 'script'"
+    )
+    head = f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+    head += "<style>h1 { color: rgb(255, 0, 0) }</style>"  # must be refused
+    open_own_page(page, assistant, embed_page(assistant, "demo-partner", head=head))
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).color") != (
+        "rgb(255, 0, 0)"
+    ), "the policy is not in force"
+    open_panel(page)
+    assert dialog(page).evaluate("e => getComputedStyle(e).position") == "fixed"
+    say(page, "hello")
+    expect(page.get_by_role("button", name="Check voucher eligibility")).to_be_visible()
 
 
 def test_widget_fills_a_phone_screen(browser: Browser, assistant: Assistant) -> None:
