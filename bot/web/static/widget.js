@@ -553,7 +553,7 @@
     async checkErased() {
       this.eraseStep = 0;
       var res = await this.call("GET", "history");
-      if (!res.ok || (await res.json()).messages.length) return;
+      if (res.status !== 404 && (!res.ok || (await res.json()).messages.length)) return;
       try {
         localStorage.removeItem(STORE_KEY);
       } catch (e) {}
