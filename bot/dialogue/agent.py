@@ -292,10 +292,9 @@ class Agent:
     ) -> _OpenedTurn:
         message_id, arrived = received
         with self._turn_session(held) as db:
-            conversation = crud.get_or_create_conversation(
+            conversation_id = crud.conversation_id_of(
                 session=db, sender_id=message.sender_id, channel=message.channel
             )
-            conversation_id = int(conversation.id)  # type: ignore[arg-type]
             seen = inbox.claim(
                 session=db,
                 channel=message.channel,
@@ -371,6 +370,7 @@ class Agent:
                 conversation_id=conversation_id,
                 events=new_events,
                 first_seq=first_seq,
+                log_end_read=True,  # `_open_turn` read the log to its end under this lock
             )
             crud.answer_inbox_message(
                 session=db,

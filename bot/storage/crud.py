@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert
@@ -35,6 +36,18 @@ _TOUCH_CONVERSATION = (
     .values(updated_at=bindparam("b_now"))
 )
 _INBOX = InboxEntry.__table__  # type: ignore[attr-defined]
+_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
+# A turn's reads, built once too: the conversation's id and the end of its log.
+_CONVERSATION_ID = core_select(_CONVERSATIONS.c.id).where(
+    _CONVERSATIONS.c.sender_id == bindparam("b_sender_id")
+)
+_EVENTS_FROM = (
+    core_select(_EVENTS.c.data)
+    .where(_EVENTS.c.conversation_id == bindparam("b_conversation_id"))
+    .where(_EVENTS.c.seq >= bindparam("b_from_seq"))
+    .order_by(_EVENTS.c.seq)
+)
 _ANSWER_INBOX = (
     update(_INBOX)
     .where(
@@ -46,17 +59,32 @@ _ANSWER_INBOX = (
 )
 
 
+_INSERTS_IGNORING_CONFLICTS: dict[tuple[str, str, tuple[str, ...]], Insert] = {}
+
+
 def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[str, Any]) -> bool:
-    """Insert one row unless it collides with a unique constraint; True if it was inserted."""
-    dialect = session.get_bind().dialect.name
-    statement: Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(model).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(model).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"unsupported database {dialect!r}")
-    return session.execute(statement.returning(model.id)).first() is not None
+    """Insert one row unless it collides with a unique constraint; True if it was inserted.
+
+    The statement is built once per dialect, table and set of columns (with bound
+    parameters) and then reused: these inserts run on every turn.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    table = model.__table__
+    key = (dialect, table.name, tuple(values))
+    statement = _INSERTS_IGNORING_CONFLICTS.get(key)
+    if statement is None:
+        if dialect == "postgresql":
+            base: Insert = postgresql.insert(table)
+        elif dialect == "sqlite":
+            base = sqlite.insert(table)
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            raise NotImplementedError(f"unsupported database {dialect!r}")
+        bound = {name: bindparam(f"b_{name}") for name in values}
+        statement = base.values(bound).on_conflict_do_nothing().returning(table.c.id)  # type: ignore[attr-defined]
+        _INSERTS_IGNORING_CONFLICTS[key] = statement
+    parameters = {f"b_{name}": value for name, value in values.items()}
+    return connection.execute(statement, parameters).first() is not None
 
 
 def _timestamp_of(data: dict[str, Any], *, default: float) -> float:
@@ -103,6 +131,25 @@ def get_or_create_conversation(*, session: Session, sender_id: str, channel: str
     return created
 
 
+def conversation_id_of(*, session: Session, sender_id: str, channel: str) -> int:
+    """The id of a sender's conversation, starting one if there is none: what a turn needs
+    of `get_or_create_conversation`, without loading the row (the turn's first read).
+
+    Args:
+        session: The database session.
+        sender_id: The channel's id of the sender.
+        channel: The channel of a new conversation (an existing one keeps its own).
+
+    Returns:
+        The conversation's id.
+    """
+    connection = session.connection()
+    found = connection.execute(_CONVERSATION_ID, {"b_sender_id": sender_id}).scalar()
+    if found is not None:
+        return int(found)
+    return int(get_or_create_conversation(session=session, sender_id=sender_id, channel=channel).id)  # type: ignore[arg-type]
+
+
 def list_conversations(
     *, session: Session, limit: int = 50, offset: int = 0
 ) -> Sequence[Conversation]:
@@ -138,12 +185,9 @@ def load_events(
     Returns:
         The Rasa event dicts in the order they happened (empty for a new conversation).
     """
-    statement = (
-        select(Event.data)
-        .where(Event.conversation_id == conversation_id, col(Event.seq) >= from_seq)
-        .order_by(col(Event.seq))
-    )
-    return [dict(data) for data in session.exec(statement).all()]
+    parameters = {"b_conversation_id": conversation_id, "b_from_seq": from_seq}
+    rows = session.connection().execute(_EVENTS_FROM, parameters).scalars()
+    return [dict(data) for data in rows]
 
 
 def session_start_seq(*, session: Session, conversation_id: int) -> int:
@@ -189,6 +233,7 @@ def append_events(
     conversation_id: int,
     events: Sequence[dict[str, Any]],
     first_seq: int,
+    log_end_read: bool = False,
 ) -> None:
     """Append events to a conversation's log and mark the conversation as updated.
 
@@ -201,6 +246,9 @@ def append_events(
         conversation_id: The conversation to append to.
         events: Rasa event dicts, each with an "event" key and usually a "timestamp".
         first_seq: The position of the first new event.
+        log_end_read: The caller read the log up to its end under the conversation's lock,
+            which it still holds (a turn), so `first_seq` is the log's length and is not
+            counted again; the unique constraint still refuses an overwrite.
 
     Raises:
         EventLogConflict: The log does not end at `first_seq` (another writer appended, or
@@ -208,9 +256,10 @@ def append_events(
     """
     if not events:
         return
-    expected = count_events(session=session, conversation_id=conversation_id)
-    if first_seq != expected:
-        raise EventLogConflict(conversation_id, first_seq, expected)
+    if not log_end_read:
+        expected = count_events(session=session, conversation_id=conversation_id)
+        if first_seq != expected:
+            raise EventLogConflict(conversation_id, first_seq, expected)
     now = utcnow()
     rows = [
         {
