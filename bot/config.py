@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     #: Requests per minute on the public routes, per sender and per client address (0: off).
     RATE_LIMIT_PER_SENDER: int = Field(default=60, ge=0)
     RATE_LIMIT_PER_ADDRESS: int = Field(default=300, ge=0)
+    #: Requests per minute to the widget API, per widget conversation and per partner site.
+    WIDGET_RATE_LIMIT_PER_SESSION: int = Field(default=30, ge=0)
+    WIDGET_RATE_LIMIT_PER_SITE: int = Field(default=600, ge=0)
     #: Seconds a client may take to send a request's headers, and then its body.
     HEADER_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     BODY_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)

@@ -28,6 +28,7 @@ from bot.dialogue.processor import Processor
 from bot.storage import make_engine, upgrade_schema
 from bot.telegram_channel import TelegramChannel
 from bot.web.app import create_web_app
+from bot.web.widget_tokens import CHANNEL as WIDGET_CHANNEL
 
 if TYPE_CHECKING:
     from nlu.language import LanguageDetector
@@ -149,6 +150,8 @@ def create_app(settings: Settings) -> FastAPI:
             await agent.close()
 
     app = create_web_app(agent, settings, lifespan=lifespan)
+    # Messages appended outside turns reach the widget's open event streams.
+    agent.set_outbound(WIDGET_CHANNEL, app.state.widget.streams)
     if telegram is not None and telegram.webhook_url:
         app.include_router(telegram.webhook_router())
     app.state.telegram = telegram

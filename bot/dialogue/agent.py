@@ -30,6 +30,7 @@ from sqlmodel import Session
 from bot.dialogue.choices import ChoiceReader
 from bot.dialogue.domain import Domain
 from bot.dialogue.messages import BotMessage, UserMessage
+from bot.dialogue.outbound import OUTSIDE_TURN, Outbound, StoredMessage
 from bot.dialogue.payload import parse_payload
 from bot.dialogue.processor import Processor
 from bot.dialogue.responses import render_response
@@ -149,6 +150,7 @@ class Agent:
         # Touched only on the event loop; a turn takes its conversation's tracker out while it
         # runs and puts it back once its events are stored, so a failed turn leaves none.
         self._kept: OrderedDict[str, _KeptTracker] = OrderedDict()
+        self._outbound: dict[str, Outbound] = {}  # by channel: messages outside turns
 
     async def handle(self, message: UserMessage, *, refuse: bool = False) -> list[BotMessage]:
         """Answer one message; a redelivered message id returns the first answer.
@@ -509,6 +511,66 @@ class Agent:
         return DialogueTracker(sender_id, self.domain, events).current_state(include_events)
 
     @property
+    def languages(self) -> frozenset[str]:
+        """The languages the assistant speaks (those with NLU data)."""
+        return self._languages
+
+    def set_outbound(self, channel: str, port: Outbound) -> None:
+        """Deliver the messages appended outside turns to `channel`'s conversations via `port`."""
+        self._outbound[channel] = port
+
+    async def append_events(
+        self, sender_id: str, events: list[dict[str, Any]]
+    ) -> list[StoredMessage] | None:
+        """Append events to a conversation between its turns (a staff reply, a reminder):
+        stored first, under the conversation's lock, then delivered on its channel.
+
+        Bot events are marked `outside_turn` in their metadata, so a channel can tell them
+        from the replies it returned itself.
+
+        Args:
+            sender_id: the conversation id.
+            events: Rasa events (`bot`, `slot`...), in order.
+
+        Returns:
+            The bot messages appended, with their seq; None if there is no such conversation.
+        """
+        marked = [_outside_turn(event) for event in events]
+        async with self._locks.hold(sender_id) as held:
+            loop = asyncio.get_running_loop()
+            stored = await loop.run_in_executor(
+                self._storage, self._append, held, sender_id, marked
+            )
+        if stored is None:
+            return None
+        channel, first_seq = stored
+        messages = [
+            StoredMessage(first_seq + offset, _bot_message(event), float(event["timestamp"]))
+            for offset, event in enumerate(marked)
+            if event["event"] == "bot"
+        ]
+        port = self._outbound.get(channel)
+        if port is not None and messages:
+            try:
+                await port.deliver(sender_id, messages)
+            except Exception:  # stored already: the channel reads it from the log later
+                logger.exception("conversation %s: delivery on %s failed", sender_id, channel)
+        return messages
+
+    def _append(
+        self, held: Held, sender_id: str, events: list[dict[str, Any]]
+    ) -> tuple[str, int] | None:
+        with self._turn_session(held) as db:
+            conversation = crud.get_conversation(session=db, sender_id=sender_id)
+            if conversation is None or conversation.id is None:
+                return None
+            first_seq = crud.count_events(session=db, conversation_id=conversation.id)
+            crud.append_events(
+                session=db, conversation_id=conversation.id, events=events, first_seq=first_seq
+            )
+            return conversation.channel, first_seq
+
+    @property
     def engine(self) -> Engine:
         """The database this agent stores in: the process's one engine for it, which the
         composition root also hands to the actions and the web APIs."""
@@ -526,6 +588,14 @@ class Agent:
 def _bot_message(event: dict[str, Any]) -> BotMessage:
     data = event.get("data") or {}
     return BotMessage.from_rasa({"text": event.get("text"), **data})
+
+
+def _outside_turn(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with a timestamp, and, for a bot event, marked as added outside a turn."""
+    marked = {**event, "timestamp": event.get("timestamp") or time.time()}
+    if marked.get("event") == "bot":
+        marked["metadata"] = {**(marked.get("metadata") or {}), OUTSIDE_TURN: True}
+    return marked
 
 
 def _not_spoken_parse(text: str, found: Detection) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Reads and writes of partner sites, and the attribution of conversations to them.
+"""Reads and writes of partner sites, the attribution of conversations to them, and the reads
+of a conversation's messages the widget shows.
 
 Keyword-only functions working in the caller's session, as in `bot.storage.crud`; values are
 normalised here (origins, colour, language), so every caller stores them the same way.
@@ -9,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import String, cast, update
+from sqlalchemy import String, cast, func, update
 from sqlmodel import Session, col, select
 
 from bot.storage.errors import NotFoundError
-from bot.storage.models import Conversation, utcnow
+from bot.storage.models import Conversation, Event, utcnow
 from bot.storage.models_sites import (
     PartnerSite,
     new_secret,
@@ -266,3 +267,64 @@ def attribute_conversation(*, session: Session, sender_id: str, site_id: int) ->
         .values(partner_site_id=site_id)
     )
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+#: The events a person sees as messages.
+MESSAGE_EVENTS = ("user", "bot")
+
+
+def read_messages(
+    *, session: Session, sender_id: str, after_seq: int | None = None, kinds: Sequence[str] = ()
+) -> tuple[int | None, list[tuple[int, dict[str, Any]]]]:
+    """A conversation's user and bot events with their seq, after its last restart or after
+    `after_seq`, in order.
+
+    Args:
+        session: The database session.
+        sender_id: The conversation id.
+        after_seq: Only events with a greater seq (None: those after the latest restart).
+        kinds: The event types to read (default: user and bot).
+
+    Returns:
+        The conversation's row id (None when it does not exist) and its (seq, event) pairs.
+    """
+    conversation = session.exec(
+        select(Conversation.id).where(Conversation.sender_id == sender_id)
+    ).first()
+    if conversation is None:
+        return None, []
+    if after_seq is None:
+        restart = select(func.max(Event.seq)).where(
+            Event.conversation_id == conversation, Event.event_type == "restart"
+        )
+        found = session.exec(restart).one()
+        after_seq = -1 if found is None else int(found)
+    statement = (
+        select(Event.seq, Event.data)
+        .where(
+            Event.conversation_id == conversation,
+            col(Event.seq) > after_seq,
+            col(Event.event_type).in_(tuple(kinds) or MESSAGE_EVENTS),
+        )
+        .order_by(col(Event.seq))
+    )
+    return conversation, [(int(seq), dict(data)) for seq, data in session.exec(statement).all()]
+
+
+def last_seq(*, session: Session, sender_id: str) -> int:
+    """The seq of a conversation's latest event, -1 when it has none or does not exist.
+
+    Args:
+        session: The database session.
+        sender_id: The conversation id.
+
+    Returns:
+        That seq.
+    """
+    statement = (
+        select(func.max(Event.seq))
+        .join(Conversation, col(Conversation.id) == col(Event.conversation_id))
+        .where(Conversation.sender_id == sender_id)
+    )
+    found = session.exec(statement).one()
+    return -1 if found is None else int(found)

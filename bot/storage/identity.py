@@ -2,16 +2,17 @@
 
 Conversation ids are one namespace shared by every channel, so each channel other than Rasa's
 REST channel writes its ids as ``<channel>:<its own id>`` (``telegram:<chat id>``,
-``shell:<id>``). A channel may only address ids of its own namespace: the REST channel refuses
-senders that name another channel's, and a stored profile is loaded only into a conversation
-of the channel that saved it. REST ids stay plain (``alice``), as Rasa clients send them.
+``shell:<id>``, ``widget:<site key>:<session id>``). A channel may only address ids of its own
+namespace: the REST channel refuses senders that name another channel's, and a stored profile
+is loaded only into a conversation of the channel that saved it. REST ids stay plain
+(``alice``), as Rasa clients send them.
 """
 
 from __future__ import annotations
 
 REST_CHANNEL = "rest"
 #: Channels whose conversation ids are ``<channel>:<id>``; no other channel may use them.
-NAMESPACED_CHANNELS = frozenset({"telegram", "shell"})
+NAMESPACED_CHANNELS = frozenset({"telegram", "shell", "widget"})
 SEPARATOR = ":"
 
 

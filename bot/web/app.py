@@ -1,5 +1,5 @@
 """The FastAPI application: Rasa's REST channel, the tracker, eligibility, partner and
-metrics endpoints, health, and the middleware that guards them."""
+metrics endpoints, health, the web widget's API, and the middleware that guards them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from bot.web.middleware import (
     RequestContextMiddleware,
 )
 from bot.web.ratelimit import RateLimitMiddleware
-from bot.web.routes import conversations, eligibility, health, metrics, partners, rest
+from bot.web.routes import conversations, eligibility, health, metrics, partners, rest, widget
+from bot.web.widget_cors import WidgetCorsMiddleware, origin_check
+from bot.web.widget_state import WidgetLimits, WidgetState
 
 
 def _app_version() -> str:
@@ -67,6 +69,9 @@ def create_web_app(
     )
     app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(LastResortMiddleware)
+    # The widget's CORS sits outside every refusal (429, 413, 503...), so the widget's page
+    # may read those too; it answers preflights and unknown origins itself.
+    app.add_middleware(WidgetCorsMiddleware, origin_allowed=origin_check(lambda: agent.engine))
     app.add_middleware(RequestContextMiddleware)
     app.include_router(rest.router)
     app.include_router(conversations.router)
@@ -74,4 +79,11 @@ def create_web_app(
     app.include_router(eligibility.router)
     app.include_router(partners.router)
     app.include_router(metrics.router)
+    app.include_router(widget.router)
+    app.include_router(widget.assets)
+    limits = WidgetLimits(
+        per_session=settings.WIDGET_RATE_LIMIT_PER_SESSION,
+        per_site=settings.WIDGET_RATE_LIMIT_PER_SITE,
+    )
+    app.state.widget = WidgetState(limits)  # its streams are the widget's outbound port
     return app

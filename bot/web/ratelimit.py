@@ -21,7 +21,7 @@ from bot.observability import metrics
 from bot.web.errors import error_response
 
 #: Paths whose requests count against the limits (the routes anyone may call).
-PUBLIC_PREFIXES = ("/webhooks/rest/webhook", "/api/v1/")
+PUBLIC_PREFIXES = ("/webhooks/rest/webhook", "/api/v1/", "/widget/v1/")
 #: The route whose body names a sender (Rasa's REST channel).
 SENDER_PATH = "/webhooks/rest/webhook"
 #: Buckets kept per limit; past it the least recently used go (they were likely full).
