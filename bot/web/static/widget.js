@@ -34,7 +34,7 @@
     ":host{all:initial!important;display:block!important}" +
     ".w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1b1b1b;" +
     "-webkit-font-smoothing:antialiased}" +
-    ".w *{box-sizing:border-box;font:inherit;color:inherit;margin:0}" +
+    ":where(.w *){box-sizing:border-box;font:inherit;color:inherit;margin:0}" +
     "button{cursor:pointer;border:0;background:none;padding:0}" +
     ":focus{outline:none}:focus-visible{outline:3px solid var(--ring);outline-offset:2px;" +
     "box-shadow:0 0 0 5px #fff}" +
