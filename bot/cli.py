@@ -1,4 +1,5 @@
-"""The `s3bot` command: serve, shell, train, data validate, db upgrade, erase, test stories/nlu."""
+"""The `s3bot` command: serve, shell, train, data validate, db upgrade, erase, sites, test
+stories/nlu."""
 
 from __future__ import annotations
 
@@ -78,8 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     exporter = partners.add_parser("export", help="write the directory as CSV (stdout)")
     exporter.add_argument("file", type=Path, nargs="?")
     exporter.set_defaults(run=_partners, action="export")
-    seeder = commands.add_parser("seed", help="load the demo partner directory (idempotent)")
+    seeder = commands.add_parser(
+        "seed", help="load the demo partner directory and demo widget site (idempotent)"
+    )
     seeder.set_defaults(run=_partners, action="seed")
+    from bot.cli_sites import add_commands as add_site_commands
+
+    add_site_commands(commands)
     erase = commands.add_parser("erase", help="erase everything stored about one sender")
     erase.add_argument("--sender", required=True, help="the sender (conversation) id")
     erase.add_argument("--yes", action="store_true", help="erase without asking first")
@@ -111,7 +117,11 @@ def _partners(args: argparse.Namespace, settings: Settings) -> int:
         return commands.import_file(settings.DATABASE_URL, args.file)
     if args.action == "export":
         return commands.export_file(settings.DATABASE_URL, args.file)
-    return commands.seed(settings.DATABASE_URL)
+    from bot.cli_sites import seed_demo_site
+
+    seeded = commands.seed(settings.DATABASE_URL)
+    seed_demo_site(settings.DATABASE_URL)
+    return seeded
 
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:

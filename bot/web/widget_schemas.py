@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from bot.web.fields import storable
 
 MAX_TEXT_CHARS = 20_000
+#: Text that can be stored and hashed: no lone surrogates.
+Text = Annotated[str, AfterValidator(storable)]
 
 
 class SessionIn(BaseModel):
@@ -14,16 +18,18 @@ class SessionIn(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="ignore")
 
-    site_key: str = Field(min_length=1, max_length=64, description="The site's public key.")
-    session_id: str | None = Field(
+    site_key: str = Field(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="The site's key."
+    )
+    session_id: Text | None = Field(
         default=None,
         max_length=256,
         description="The browser's own session id (16-64 of A-Z a-z 0-9 _ -); a new one "
         "is made when it is missing or not of that form.",
     )
-    language: str | None = Field(default=None, max_length=35, description="The page's language.")
-    user_id: str | None = Field(default=None, max_length=256, description="A signed-in member.")
-    user_hash: str | None = Field(
+    language: Text | None = Field(default=None, max_length=35, description="The page's language.")
+    user_id: Text | None = Field(default=None, max_length=256, description="A signed-in member.")
+    user_hash: Text | None = Field(
         default=None, max_length=256, description="Hex HMAC-SHA256 of user_id, site secret as key."
     )
 
@@ -33,8 +39,13 @@ class MessageIn(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="ignore")
 
-    client_message_id: str = Field(min_length=8, max_length=64)
-    text: str = Field(max_length=MAX_TEXT_CHARS)
+    client_message_id: str = Field(
+        min_length=8,
+        max_length=64,
+        pattern=r"^[!-~]+$",
+        description="The browser's id of this message (printable ASCII); a retry repeats it.",
+    )
+    text: str = Field(max_length=MAX_TEXT_CHARS, description="Text, or a button's payload.")
 
 
 class ButtonOut(BaseModel):
