@@ -5,13 +5,19 @@ partner's visitors see it, cross-origin, without a site of one's own.
 The pages (bot/web/demo/) hold two placeholders, filled when served: `{{WIDGET_ORIGIN}}`, the
 assistant's origin the embed line loads widget.js from, and `{{SITE_KEY}}`. Their own CSS is
 deliberately hostile (global `!important` rules, `button { all: unset }`): the widget's shadow
-root must keep its looks regardless.
+root must keep its looks regardless. They are sent with the strict Content-Security-Policy that
+docs/widget.md asks of partners (the assistant's origin for scripts and connections, nothing
+else; the page's own inline style by its hash; Trusted Types), so the widget is seen to need
+no more.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -27,6 +33,7 @@ DEMO_DIR = Path(__file__).resolve().parent / "demo"
 #: The demo pages by path; anything else is 404.
 PAGES = {"/": "index.html", "/index.html": "index.html", "/second.html": "second.html"}
 DEMO_SITE_KEY = "demo-partner"
+NONE = "'none'"
 
 
 def render_page(name: str, *, widget_origin: str, site_key: str) -> str:
@@ -37,6 +44,20 @@ def render_page(name: str, *, widget_origin: str, site_key: str) -> str:
     )
 
 
+def content_security_policy(page: str, widget_origin: str) -> str:
+    """The policy a careful partner sends: the widget's origin, and the page's own styles."""
+    styles = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in re.findall(r"<style>(.*?)</style>", page, flags=re.DOTALL)
+    )
+    origin = widget_origin.rstrip("/")
+    return (
+        f"default-src 'none'; script-src {origin}; connect-src {origin}; "
+        f"style-src {styles or NONE}; "
+        "require-trusted-types-for 'script'; base-uri 'none'; form-action 'none'"
+    )
+
+
 def create_demo_app(widget_origin: str, *, site_key: str = DEMO_SITE_KEY) -> Starlette:
     """The demo partner site: its pages embed widget.js from `widget_origin` for `site_key`."""
     pages = {
@@ -44,9 +65,13 @@ def create_demo_app(widget_origin: str, *, site_key: str = DEMO_SITE_KEY) -> Sta
         for path, name in PAGES.items()
     }
 
+    policies = {path: content_security_policy(page, widget_origin) for path, page in pages.items()}
+
     async def read_page(request: Request) -> Response:
-        """One demo page."""
-        return HTMLResponse(pages[request.url.path], headers={"Cache-Control": "no-store"})
+        """One demo page, with its policy."""
+        path = request.url.path
+        headers = {"Cache-Control": "no-store", "Content-Security-Policy": policies[path]}
+        return HTMLResponse(pages[path], headers=headers)
 
     return Starlette(routes=[Route(path, read_page) for path in pages])
 

@@ -90,7 +90,7 @@ def test_widget_history_survives_reload_and_second_page(page: Page, assistant: A
     open_panel(page)
     say(page, "hello")
     say(page, "tell me about innovation vouchers")
-    shown = bot_messages(page).all_inner_texts()
+    shown = bot_messages(page).all_text_contents()
     first_session = session_id(page)
 
     open_demo(page, assistant.demo_url + "/")
