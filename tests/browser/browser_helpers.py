@@ -10,7 +10,9 @@ import hashlib
 import hmac
 import html
 import socket
-from dataclasses import dataclass
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -38,6 +40,7 @@ class Assistant:
     api_token: str
     member_site_key: str
     member_secret: str
+    env: dict[str, str] = field(repr=False)  # the server's environment, for `s3bot` commands
 
     def user_hash(self, user_id: str) -> str:
         """What a partner's server computes for a signed-in member (docs/widget.md)."""
@@ -53,6 +56,20 @@ class Assistant:
             timeout=30,
         )
         assert response.status_code == 200, response.text
+
+
+def run_cli(env: dict[str, str], *args: str) -> str:
+    """Run `s3bot ARGS` as an operator would; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"s3bot {' '.join(args)}: {done.stdout}{done.stderr}"
+    return done.stdout
 
 
 def embed_page(assistant: Assistant, site_key: str, head: str = "", **data: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_helpers import ROOT, Assistant, free_port
+from browser_helpers import ROOT, Assistant, free_port, run_cli
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"))
 API_TOKEN = "browser-tests-api-token"
@@ -47,22 +47,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
 
 
-def _cli(env: dict[str, str], *args: str) -> str:
-    """Run `s3bot ARGS` as a user would; its standard output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, f"s3bot {' '.join(args)}: {done.stdout}{done.stderr}"
-    return done.stdout
-
-
 def _wait_until_up(urls: list[str], process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + 420  # the first start may train the NLU
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited: {log.read_text()[-3000:]}")
@@ -95,10 +81,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Ite
         "RATE_LIMIT_PER_ADDRESS": "0",
         "PYTHONPATH": str(ROOT),
     }
-    _cli(env, "seed")
-    _cli(env, "sites", "update", "demo-partner", "--add-origin", demo_url)
+    run_cli(env, "seed")
+    run_cli(env, "sites", "update", "demo-partner", "--add-origin", demo_url)
     member = json.loads(
-        _cli(env, "sites", "create", "--name", "Member test site", "--origin", demo_url, "--json")
+        run_cli(
+            env, "sites", "create", "--name", "Member test site", "--origin", demo_url, "--json"
+        )
     )
     log = work / "server.log"
     command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -118,6 +106,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Ite
             api_token=API_TOKEN,
             member_site_key=member["site_key"],
             member_secret=member["secret"],
+            env=env,
         )
     finally:
         process.send_signal(signal.SIGTERM)

@@ -15,6 +15,7 @@ from browser_helpers import (
     message_box,
     open_demo,
     open_panel,
+    run_cli,
     say,
     session_id,
     user_messages,
@@ -168,3 +169,43 @@ def test_widget_delete_my_data_forgets_the_session(page: Page, assistant: Assist
     open_panel(page)
     expect(user_messages(page)).to_have_count(0)
     expect(bot_messages(page)).to_have_count(1)  # only the greeting
+
+
+def test_widget_retries_a_failed_message_with_the_same_id(page: Page, assistant: Assistant) -> None:
+    open_demo(page, assistant.demo_url + "/")
+    open_panel(page)
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.post_data_json["client_message_id"])
+            if request.url.endswith("/widget/v1/messages") and request.method == "POST"
+            else None
+        ),
+    )
+    page.route("**/widget/v1/messages", lambda route: route.abort("connectionreset"))
+    message_box(page).fill("hello")
+    message_box(page).press("Enter")
+    retry = page.get_by_role("button", name="Try again")
+    expect(retry).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(page.get_by_role("alert")).to_contain_text("could not be sent")
+    page.unroute("**/widget/v1/messages")
+    retry.click()
+    expect(bot_messages(page)).to_have_count(2, timeout=REPLY_TIMEOUT_MS)
+    expect(retry).to_have_count(0)
+    assert len(sent) == 2 and sent[0] == sent[1], sent
+
+
+def test_widget_renews_its_session_when_the_secret_is_rotated(
+    page: Page, assistant: Assistant
+) -> None:
+    open_demo(page, assistant.demo_url + "/")
+    open_panel(page)
+    say(page, "hello")
+    before = session_id(page)
+    run_cli(assistant.env, "sites", "rotate-secret", "demo-partner")  # old tokens: 401
+    with page.expect_response("**/widget/v1/sessions") as renewed:
+        say(page, "tell me about innovation vouchers")
+    assert renewed.value.status == 200
+    assert session_id(page) == before  # the same conversation, with a new token
+    expect(user_messages(page)).to_have_text(["hello", "tell me about innovation vouchers"])
