@@ -228,3 +228,14 @@ def test_migration_up_and_down_keeps_conversations_and_events(database_url: str)
         assert _count_events(engine) == 1
     finally:
         engine.dispose()
+
+
+def test_widget_ids_belong_to_the_widget_channel_only() -> None:
+    from bot.storage.identity import belongs_to, namespace_of
+
+    conversation = "widget:demo-partner:abcdefghijklmnop"
+    assert namespace_of(conversation) == "widget"
+    assert belongs_to(conversation, "widget")
+    # A stored profile is loaded only into a conversation of the channel that saved it.
+    assert not belongs_to(conversation, "rest") and not belongs_to(conversation, "telegram")
+    assert not belongs_to("alice", "widget")
