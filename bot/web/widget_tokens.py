@@ -28,6 +28,9 @@ TOKEN_VERSION: Final = 1
 MAX_TOKEN_CHARS: Final = 1024
 CHANNEL: Final = "widget"
 SESSION_ID_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
+SITE_KEY_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: Printable ASCII, as every conversation id and language code of a token is.
+_PLAIN: Final = re.compile(r"[!-~]{1,255}")
 
 
 class InvalidToken(Exception):
@@ -97,6 +100,11 @@ def _payload(token: str) -> dict[str, Any]:
         raise InvalidToken("malformed token")
     if payload["v"] != TOKEN_VERSION:
         raise InvalidToken("unknown token version")
+    # Read before the signature is checked, so only plain values go on (to the database).
+    if not SITE_KEY_PATTERN.fullmatch(payload["s"]) or not _PLAIN.fullmatch(payload["c"]):
+        raise InvalidToken("malformed token")
+    if not _PLAIN.fullmatch(payload["l"]):
+        raise InvalidToken("malformed token")
     return payload
 
 
