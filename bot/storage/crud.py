@@ -80,7 +80,7 @@ def _insert_ignoring_conflicts(session: Session, model: type[Any], values: dict[
             base = sqlite.insert(table)
         else:  # pragma: no cover - only SQLite and PostgreSQL are supported
             raise NotImplementedError(f"unsupported database {dialect!r}")
-        bound = {name: bindparam(f"b_{name}") for name in values}
+        bound: dict[str, Any] = {name: bindparam(f"b_{name}") for name in values}
         statement = base.values(bound).on_conflict_do_nothing().returning(table.c.id)  # type: ignore[attr-defined]
         _INSERTS_IGNORING_CONFLICTS[key] = statement
     parameters = {f"b_{name}": value for name, value in values.items()}

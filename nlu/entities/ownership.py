@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from nlu.entities.anchored import AnchoredMatcher
 from nlu.entities.base import EntityNormaliser
 from nlu.entities.headcount import longest_non_overlapping
 from nlu.entities.roles import ROLES_DIR, _patterns, _spellings
@@ -60,7 +60,7 @@ class OwnershipEntities(EntityNormaliser):
     extractor = "OwnershipExtractor"
 
     def _compile(self) -> None:
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = AnchoredMatcher(self.nlp.vocab)
         spellings: dict[str, list[str]] = self.data.get("spellings", {})
         for value, phrases in self.data.get("phrases", {}).items():
             patterns = [p for phrase in phrases for p in _patterns(self.nlp, phrase, spellings)]

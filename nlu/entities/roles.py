@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from nlu.components import JsonDataComponent
+from nlu.entities.anchored import AnchoredMatcher
 from nlu.entities.base import found_entities, logger
 from nlu.entities.text import Entity
 from nlu.entities.vocabulary import _read
@@ -169,7 +169,7 @@ class EntityRoles:
         self.determiners = frozenset(data.get("determiners", []))
         self.entity_cues: list[dict[str, Any]] = data.get("entity_cues", [])
         self.own_only = frozenset(data.get("own_only", []))
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = AnchoredMatcher(nlp.vocab)
         spellings: dict[str, list[str]] = data.get("spellings", {})
         for index, cue in enumerate(self.cues):
             self.matcher.add(str(index), _patterns(nlp, cue["phrase"], spellings))
