@@ -53,6 +53,18 @@ class Settings(BaseSettings):
     WORKERS: int = Field(default=1, ge=1)
     #: Seconds a stopping server lets running turns finish (new ones get 503 meanwhile).
     SHUTDOWN_SECONDS: float = Field(default=5.0, gt=0)
+    #: Staff console sessions end after this many minutes without a request, and this many
+    #: hours after sign-in in any case.
+    CONSOLE_SESSION_IDLE_MINUTES: int = Field(default=480, gt=0)
+    CONSOLE_SESSION_MAX_HOURS: int = Field(default=24, gt=0)
+    #: Failed console sign-ins allowed per account and per client address within the window
+    #: before further attempts get 429 (counted in the database, so across workers).
+    CONSOLE_LOGIN_FAILURES_PER_ACCOUNT: int = Field(default=5, gt=0)
+    CONSOLE_LOGIN_FAILURES_PER_ADDRESS: int = Field(default=20, gt=0)
+    CONSOLE_LOGIN_WINDOW_MINUTES: int = Field(default=15, gt=0)
+    #: Conversations idle for longer than this many days are deleted by `s3bot retention run`
+    #: (unset or 0: kept until erased).
+    RETENTION_DAYS: int | None = Field(default=None, ge=0)
     TELEGRAM_BOT_TOKEN: str | None = None
     TELEGRAM_WEBHOOK_URL: str | None = None
     TELEGRAM_WEBHOOK_SECRET: str | None = None
@@ -65,6 +77,7 @@ class Settings(BaseSettings):
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_URL",
         "TELEGRAM_WEBHOOK_SECRET",
+        "RETENTION_DAYS",
         mode="before",
     )
     @classmethod

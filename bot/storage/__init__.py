@@ -10,8 +10,10 @@ from bot.storage.errors import EventLogConflict, NotFoundError, StorageError
 from bot.storage.locks import ConversationLocks
 from bot.storage.models import Conversation, ConversationPublic, Event, InboxEntry
 from bot.storage.models_sites import PartnerSite, PartnerSitePublic
+from bot.storage.models_staff import AuditRecord, StaffAccount, StaffSession
 
 __all__ = [
+    "AuditRecord",
     "Conversation",
     "ConversationLocks",
     "ConversationPublic",
@@ -21,6 +23,8 @@ __all__ = [
     "NotFoundError",
     "PartnerSite",
     "PartnerSitePublic",
+    "StaffAccount",
+    "StaffSession",
     "StorageError",
     "is_postgres",
     "make_engine",

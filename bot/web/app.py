@@ -10,6 +10,7 @@ from starlette.types import Lifespan
 
 from bot.config import Settings
 from bot.dialogue.agent import Agent
+from bot.web.console import install_console
 from bot.web.errors import install_error_handlers
 from bot.web.middleware import (
     BodySizeLimitMiddleware,
@@ -81,6 +82,7 @@ def create_web_app(
     app.include_router(metrics.router)
     app.include_router(widget.router)
     app.include_router(widget.assets)
+    install_console(app)  # the staff console: HTML pages under /console
     limits = WidgetLimits(
         per_session=settings.WIDGET_RATE_LIMIT_PER_SESSION,
         per_site=settings.WIDGET_RATE_LIMIT_PER_SITE,

@@ -172,6 +172,21 @@ DOCS_CSP = (
     "https://cdn.redoc.ly; worker-src blob:; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+#: The staff console: its own scripts and styles only, never framed, never cached.
+CONSOLE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": CONSOLE_CSP,
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def is_console_path(path: str) -> bool:
+    """Whether `path` is the staff console's (HTML forms, its own headers)."""
+    return path == "/console" or path.startswith("/console/")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -223,6 +238,9 @@ class RequestContextMiddleware:
 
 def _add_security_headers(headers: MutableHeaders, path: str) -> None:
     """No sniffing, no referrer, no framing; a content policy fitting the response."""
+    if is_console_path(path):
+        for name, value in CONSOLE_HEADERS.items():
+            headers[name] = value
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -256,13 +274,19 @@ class JsonBodyMiddleware:
     origin without a CORS preflight, so another site's HTML form or ordinary ``fetch``
     cannot post into a conversation. (A script can still send a body with no type at all;
     it is accepted for Rasa's clients, and carries no credentials a direct request lacks.)
+    The staff console's paths are let through: its HTML forms post form bodies, and each
+    such request must carry the session's CSRF token.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in _BODY_METHODS:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in _BODY_METHODS
+            and not is_console_path(str(scope.get("path", "")))
+        ):
             content_type = _header(scope, b"content-type")
             if content_type is not None and not is_json_media_type(content_type):
                 response = error_response(
