@@ -27,9 +27,11 @@ RANKING_LENGTH = 10
 NER_COMPONENT = "ner"
 NAMES_COMPONENT = "company_names"
 #: The NER runs when one of the top intents, at least this likely, is one it is needed for
-#: (see `_needs_ner`).
+#: (see `_needs_ner`). At 0.1 every message of the English training and held-out data parses
+#: exactly as with the NER always on (0.001 to 0.3 were compared), and the NER runs on 14 %
+#: fewer training and 39 % fewer held-out messages than at 0.001.
 NER_TOP_INTENTS = 3
-NER_MIN_CONFIDENCE = 0.001
+NER_MIN_CONFIDENCE = 0.1
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 

@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.main import build_agent
+from nlu.evaluate import load_examples
 from nlu.interpreter import Interpreter
+
+HELD_OUT = PROJECT_ROOT / "data" / "nlu_test" / "en.yml"
 
 SENTENCES = [
     "hello",
@@ -52,7 +55,11 @@ def _always_ner(interpreter: Interpreter, text: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_ner_gate_parses_as_without_it(interpreter: Interpreter) -> None:
-    for text in SENTENCES:
+    """Here and on every held-out message (data/nlu_test), which the gate's confidence
+    (NER_MIN_CONFIDENCE) was checked against."""
+    held_out = [example.text for example in load_examples(HELD_OUT)]
+    assert len(held_out) > 300
+    for text in [*SENTENCES, *held_out]:
         assert interpreter.parse(text) == _always_ner(interpreter, text), text
 
 
