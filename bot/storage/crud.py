@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col, select
 
+from bot.storage import summary
 from bot.storage.crud_partners import delete_partner_data_of_sender
 from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
@@ -279,6 +280,9 @@ def append_events(
         connection.execute(
             _TOUCH_CONVERSATION, {"b_conversation_id": conversation_id, "b_now": now}
         )
+        summary.record_events(
+            session=session, conversation_id=conversation_id, events=events, first_seq=first_seq
+        )
     except IntegrityError as error:
         raise EventLogConflict(conversation_id, first_seq, None) from error
 
@@ -439,6 +443,8 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
     options = {"synchronize_session": False}
     scrub_on_commit(session)  # the erased bytes leave the file and the WAL too
     deleted = delete_partner_data_of_sender(session=session, sender_id=sender_id)
+    # The console's views of the log go too, though as views they are not counted.
+    summary.delete_console_rows(session=session, conversation_ids=conversation_ids)
     deleted += sum(
         session.execute(s, execution_options=options).rowcount  # type: ignore[attr-defined]
         for s in statements

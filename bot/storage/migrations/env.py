@@ -14,7 +14,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
-from bot.storage import models_partners  # noqa: F401  (the partner directory's tables)
+from bot.storage import (
+    models_console,  # noqa: F401  (the staff console's tables)
+    models_partners,  # noqa: F401  (the partner directory's tables)
+    search,
+)
 from bot.storage.db import make_engine, normalize_url
 from bot.storage.models import UTCDateTime  # importing the models registers the tables
 
@@ -44,6 +48,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_object=search.include_object,  # the search index is made by hand
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from bot.storage import search
 from bot.storage.db import make_engine
 from bot.storage.migrate import alembic_config, upgrade_schema
 
@@ -22,7 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 def _schema_diff(engine: Engine) -> list[object]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": search.include_object}
+        context = MigrationContext.configure(connection, opts=opts)
         return list(compare_metadata(context, SQLModel.metadata))
 
 
