@@ -1,5 +1,5 @@
-"""The `s3bot` command: serve, shell, train, data validate, db upgrade, erase, sites, test
-stories/nlu."""
+"""The `s3bot` command: serve, shell, train, data validate, db upgrade, erase, sites, staff,
+retention, test stories/nlu."""
 
 from __future__ import annotations
 
@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_sites import add_commands as add_site_commands
 
     add_site_commands(commands)
+    from bot.cli_staff import add_commands as add_staff_commands
+
+    add_staff_commands(commands)
     erase = commands.add_parser("erase", help="erase everything stored about one sender")
     erase.add_argument("--sender", required=True, help="the sender (conversation) id")
     erase.add_argument("--yes", action="store_true", help="erase without asking first")

@@ -14,13 +14,17 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from bot.web.console import login
+from bot.web.console import audit_log, erasure, introductions, login, staff
 from bot.web.console.auth import ConsoleError, SignInRequired, guard, wants_page
 from bot.web.console.templating import STATIC_DIR, render
 from bot.web.errors import error_response
 
 console_router = APIRouter(dependencies=[Depends(guard)])
 console_router.include_router(login.router)
+console_router.include_router(staff.router)
+console_router.include_router(audit_log.router)
+console_router.include_router(erasure.router)  # before the transcript's catch-all path
+console_router.include_router(introductions.router)
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:

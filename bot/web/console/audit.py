@@ -1,12 +1,13 @@
 """The console's audit log: what staff did, to what, never with personal data.
 
 A conversation is named by `conversation_target` (its numeric id), or, once erased, by
-`opaque_target` (a keyed hash that cannot be turned back into the sender id).
+`opaque_target` (a salted hash that cannot be turned back into the sender id).
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any
 
 from sqlmodel import Session
@@ -39,6 +40,11 @@ def conversation_target(conversation_id: int | None) -> str:
 
 
 def opaque_target(kind: str, value: str) -> str:
-    """An opaque audit target for something that must not be named (an erased sender)."""
-    digest = hashlib.sha256(f"s3bot-audit:{kind}:{value}".encode("utf-8", "surrogatepass"))
+    """An opaque audit target for something that must not be named (an erased sender).
+
+    The hash is salted with random bytes that are kept nowhere, so not even someone holding
+    the sender id can find its record: the log shows that an erasure happened, not whose.
+    """
+    salt = secrets.token_bytes(16)
+    digest = hashlib.sha256(salt + f"{kind}:{value}".encode("utf-8", "surrogatepass"))
     return f"{kind}:{digest.hexdigest()[:32]}"

@@ -7,6 +7,8 @@ Self-contained (only `bot.*` imports), so tests elsewhere (the browser tests) ca
 from __future__ import annotations
 
 import ipaddress
+import re
+import uuid
 from datetime import timedelta
 from typing import Final
 
@@ -103,3 +105,28 @@ def sign_in_new(
 
 
 HTML: Final = {"Accept": "text/html"}
+JSON: Final = {"Accept": "application/json"}
+
+
+def unique(name: str) -> str:
+    """A name (or e-mail address, given ``x@example.org``) no other test uses."""
+    local, at, domain = name.partition("@")
+    return f"{local}-{uuid.uuid4().hex[:8]}{at}{domain}"
+
+
+def login_form_token(client: httpx.Client) -> str:
+    """Open the sign-in page; returns its form's CSRF token (its cookie is now set)."""
+    page = client.get("/console/login")
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def sign_in_with_form(
+    client: httpx.Client, email: str, password: str = PASSWORD, next_path: str = ""
+) -> httpx.Response:
+    """Sign in through the sign-in form, as a browser does; returns the answer."""
+    token = login_form_token(client)
+    form = {"email": email, "password": password, "csrf_token": token, "next": next_path}
+    return client.post("/console/login", data=form)
