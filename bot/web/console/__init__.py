@@ -14,7 +14,18 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from bot.web.console import audit_log, erasure, introductions, login, staff
+from bot.web.console import (
+    audit_log,
+    conversations,
+    conversations_view,
+    erasure,
+    exports,
+    introductions,
+    login,
+    nlu_inbox,
+    review,
+    staff,
+)
 from bot.web.console.auth import ConsoleError, SignInRequired, guard, wants_page
 from bot.web.console.templating import STATIC_DIR, render
 from bot.web.errors import error_response
@@ -25,6 +36,11 @@ console_router.include_router(staff.router)
 console_router.include_router(audit_log.router)
 console_router.include_router(erasure.router)  # before the transcript's catch-all path
 console_router.include_router(introductions.router)
+console_router.include_router(conversations.router)
+console_router.include_router(exports.router)
+console_router.include_router(review.router)
+console_router.include_router(nlu_inbox.router)
+console_router.include_router(conversations_view.router)  # its path takes the rest: last
 
 
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
