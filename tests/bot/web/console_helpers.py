@@ -13,8 +13,18 @@ from datetime import timedelta
 from typing import Final
 
 import httpx
+from sqlalchemy.engine import Engine
 
-from bot.storage import crud_staff, make_engine, session, upgrade_schema
+from bot.storage import (
+    crud,
+    crud_partners,
+    crud_sites,
+    crud_staff,
+    make_engine,
+    session,
+    upgrade_schema,
+)
+from bot.storage.models_partners import OrganisationCreate
 from bot.storage.models_staff import StaffAccount
 from bot.web.console.auth import COOKIE_NAME, COOKIE_PATH, new_token, token_hash
 from bot.web.console.passwords import hash_password
@@ -130,3 +140,67 @@ def sign_in_with_form(
     token = login_form_token(client)
     form = {"email": email, "password": password, "csrf_token": token, "next": next_path}
     return client.post("/console/login", data=form)
+
+
+def add_organisation(engine: Engine, ref: str, name: str = "Partner Oy") -> int:
+    """A directory organisation to introduce SMEs to; returns its id."""
+    organisation = OrganisationCreate(
+        ref=ref,
+        name=name,
+        org_type="rto",
+        country="FI",
+        profile_type="TO",
+        title="Applied research in digital manufacturing",
+        description="We help manufacturers adopt digital tools.",
+        website="https://partner.example",
+    )
+    with session(engine) as db:
+        crud_partners.upsert_organisations(session=db, organisations=[organisation])
+        found = crud_partners.get_organisation_by_ref(session=db, ref=ref)
+        assert found is not None and found.id is not None
+        return found.id
+
+
+def add_conversation(engine: Engine, sender_id: str, organisation: str | None = None) -> int:
+    """A conversation with one user message, through a partner site of `organisation` if
+    given; returns its id."""
+    with session(engine) as db:
+        conversation_id = crud.conversation_id_of(session=db, sender_id=sender_id, channel="rest")
+        crud.append_events(
+            session=db,
+            conversation_id=conversation_id,
+            events=[{"event": "user", "text": "hello", "timestamp": 1.0, "parse_data": {}}],
+            first_seq=0,
+        )
+        if organisation is not None:
+            site = crud_sites.create_site(
+                session=db,
+                name=f"Site of {organisation}",
+                origins=[f"https://{uuid.uuid4().hex[:8]}.example"],
+                organisation=organisation,
+            )
+            crud_sites.attribute_conversation(
+                session=db,
+                sender_id=sender_id,
+                site_id=site.id,  # type: ignore[arg-type]
+            )
+        return conversation_id
+
+
+def add_introduction(
+    engine: Engine, sender_id: str, organisation_id: int, *, consent: bool = True
+) -> int:
+    """An introduction request of `sender_id` with a contact; returns its id."""
+    with session(engine) as db:
+        request = crud_partners.create_introduction_request(
+            session=db,
+            sender_id=sender_id,
+            organisation_id=organisation_id,
+            contact_name="Maija Meikäläinen",
+            contact_email=f"maija.{uuid.uuid4().hex[:6]}@sme.example",
+            shared={"company_name": "Sme Oy", "country": "FI"},
+        )
+        request.consent = consent
+        db.add(request)
+        db.flush()
+        return int(request.id)  # type: ignore[arg-type]
