@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_staff import add_commands as add_staff_commands
 
     add_staff_commands(commands)
+    from bot.cli_console import add_commands as add_console_commands
+
+    add_console_commands(commands)
     erase = commands.add_parser("erase", help="erase everything stored about one sender")
     erase.add_argument("--sender", required=True, help="the sender (conversation) id")
     erase.add_argument("--yes", action="store_true", help="erase without asking first")
