@@ -9,6 +9,7 @@ the words that introduce or rule out a name live in `data/profile/answer_words.y
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -37,10 +38,17 @@ def answer_words_raw(language: str) -> dict[str, Any]:
     return dict(data.get(language) or data["en"])
 
 
-def answer_words(language: str) -> dict[str, list[str]]:
+@lru_cache(maxsize=8)  # read on every turn of a form, several times
+def answer_words(language: str) -> dict[str, tuple[str, ...]]:
     """The word lists of a language's answer words."""
     raw = answer_words_raw(language)
-    return {k: [str(w) for w in v] for k, v in raw.items() if isinstance(v, list)}
+    return {k: tuple(str(w) for w in v) for k, v in raw.items() if isinstance(v, list)}
+
+
+@lru_cache(maxsize=64)
+def _whole_answers(language: str, kind: str) -> frozenset[str]:
+    """A list of answer words as whole answers, folded: what a whole answer is compared to."""
+    return frozenset(_words(p) for p in answer_words(language)[kind])
 
 
 def name_answer(message: dict[str, Any] | None, language: str = "en") -> str | None:
@@ -82,7 +90,7 @@ def _name_in_clause(
     start: int,
     end: int,
     entities: list[dict[str, Any]],
-    words: dict[str, list[str]],
+    words: Mapping[str, Sequence[str]],
 ) -> str | None:
     inside = [e for e in entities if _overlaps(e, start, end)]
     if any(e.get("entity") in FACT_ENTITIES or e.get("role") for e in inside):
@@ -198,14 +206,13 @@ def owner_kind(message: dict[str, Any] | None, language: str = "en") -> str | No
 
 def is_no_answer(text: str, language: str = "en") -> bool:
     """Whether a whole answer says nothing ("dunno", "hmm", "not sure")."""
-    return _words(text) in {_words(p) for p in answer_words(language)["not_a_name"]}
+    return _words(text) in _whole_answers(language, "not_a_name")
 
 
 def means_none(text: str, language: str = "en", kind: str = "none_amount") -> bool:
     """Whether a whole answer means "none" ("we had none", "zero", "nothing received"), or
     with `kind="no_preference"` "anywhere" ("no preference", "dont mind")."""
-    words = _words(text)
-    return words in {_words(p) for p in answer_words(language)[kind]}
+    return _words(text) in _whole_answers(language, kind)
 
 
 @lru_cache(maxsize=4096)  # pure; the same phrases and short answers come back every turn
