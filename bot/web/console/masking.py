@@ -21,8 +21,16 @@ def _mask_email(match: re.Match[str]) -> str:
     return f"{local[:1]}{MASK}@{MASK}.{domain.rsplit('.', 1)[-1]}"
 
 
+#: A number grouped in thousands ("2 500 000", "1.250.000"): an amount, not a phone number,
+#: unless it starts like one (with +, 0 or a bracket).
+_AMOUNT: Final = re.compile(r"[1-9]\d{0,2}(?:([ .,])\d{3})(?:\1\d{3})*")
+
+
 def _mask_phone(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
+    found = match.group(0)
+    if _AMOUNT.fullmatch(found):
+        return found
+    digits = re.sub(r"\D", "", found)
     return f"{MASK}{digits[-2:]}"
 
 
