@@ -36,6 +36,8 @@ HANDOVER_INTENT = "talk_to_human"
 HANDOVER_ACTIONS = frozenset({"utter_handover"})
 INTRODUCTION_RESPONSE = "utter_introduction_requested"
 PREVIEW_CHARS = 200
+#: The language of an inbox entry when neither the message nor the conversation has one.
+DEFAULT_LANGUAGE = "en"
 _VERDICT_RESPONSES = {f"utter_voucher_{verdict}": verdict for verdict in VERDICTS}
 
 _SUMMARY = ConversationSummary.__table__  # type: ignore[attr-defined]
@@ -87,7 +89,7 @@ def summarise(events: Sequence[dict[str, Any]], first_seq: int) -> TurnSummary:
             turn.introduction_requested |= response == INTRODUCTION_RESPONSE
     turn.language = language
     for entry in turn.unsure:
-        entry["language"] = entry["language"] or language or "en"
+        entry["language"] = entry["language"] or language  # else the conversation's
     return turn
 
 
@@ -193,6 +195,14 @@ def _insert_unsure(
     )
     now = datetime.now(UTC)
     row = {**entry, "conversation_id": conversation_id, "entities": [], "status": "new"}
+    # A message without a language of its own is in the conversation's (the summary, just
+    # updated, knows it), else in the default.
+    known = (
+        select(_SUMMARY.c.language)
+        .where(_SUMMARY.c.conversation_id == conversation_id)
+        .scalar_subquery()
+    )
+    row["language"] = func.coalesce(entry["language"], known, DEFAULT_LANGUAGE)
     statement = base.values(created_at=now, updated_at=now, **row).on_conflict_do_nothing()
     session.connection().execute(statement)
 

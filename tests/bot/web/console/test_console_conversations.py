@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from console_data import XSS_IMG, XSS_SCRIPT, bot, slot, store, user
 from console_helpers import HTML, sign_in_new, unique
+from markupsafe import escape
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -222,3 +223,19 @@ def test_list_refuses_a_filter_value_it_does_not_know(web: httpx.Client, console
     assert web.get("/console/conversations", params={"verdict": "maybe"}).status_code == 400
     assert web.get("/console/conversations", params={"since": "yesterday"}).status_code == 400
     assert web.get("/console/conversations", params={"after": "x-1"}).status_code == 400
+
+
+def test_a_real_turn_is_listed_and_transcribed(
+    web: httpx.Client, console_db: str, console_engine: Engine
+) -> None:
+    sign_in_new(web, console_db, email=unique("admin@example.org"))
+    sender = unique("rest-user")
+    answer = web.post("/webhooks/rest/webhook", json={"sender": sender, "message": "hello"})
+    assert answer.status_code == 200 and answer.json()
+    reply = answer.json()[0]["text"]
+    page = web.get("/console/conversations", params={"q": sender})
+    assert len(listed(page)) == 1 and ">hello<" in page.text
+    transcript = web.get(f"/console/conversations/{sender}", headers=HTML)
+    assert transcript.status_code == 200
+    assert "Intent: greet" in transcript.text
+    assert str(escape(reply)) in transcript.text
