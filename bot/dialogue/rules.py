@@ -57,6 +57,8 @@ class RuleSet:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _indexed: int = field(default=-1, init=False, repr=False, compare=False)
+    _longest: int = field(default=0, init=False, repr=False, compare=False)
+    _longest_of: int = field(default=-1, init=False, repr=False, compare=False)
 
     def _candidates(self) -> dict[tuple[str, str], list[tuple[Rule, int, str]]]:
         """Every rule prefix that predicts an action, as `(rule, end, action)`, by the step it
@@ -81,8 +83,12 @@ class RuleSet:
 
     @property
     def longest(self) -> int:
-        """The most steps any rule has: rules never look further back than this."""
-        return max((len(rule.steps) for rule in self.rules), default=0)
+        """The most steps any rule has: rules never look further back than this (asked
+        several times a turn, so kept with the index)."""
+        if self._longest_of != len(self.rules):
+            self._longest = max((len(rule.steps) for rule in self.rules), default=0)
+            self._longest_of = len(self.rules)
+        return self._longest
 
     def predict(
         self,
