@@ -95,8 +95,8 @@ def _conditions(session: Session, filters: ConversationFilter, scope: str | None
             found.append(getattr(summary, name) == value)
     if filters.since is not None:
         found.append(col(summary.last_at) >= filters.since)
-    if filters.until is not None:
-        found.append(col(summary.first_at) < filters.until)
+    if filters.until is not None:  # last active in [since, until): one range of an index
+        found.append(col(summary.last_at) < filters.until)
     found.extend(getattr(summary, name).is_(True) for name in filters.outcomes if name in OUTCOMES)
     if filters.review == "reviewed":
         found.append(col(ConversationReview.reviewed).is_(True))

@@ -3,8 +3,8 @@
 The messages are in `conversation_text` (folded: lower case, no accents). SQLite indexes
 them with an FTS5 table over that table (`conversation_text_fts`, kept by triggers);
 PostgreSQL with a GIN index on `to_tsvector('simple', text)`. Both are created by migration
-0008. Each word of a query matches as a prefix, and a message must hold all of them; the
-sender id matches as a prefix too.
+0008. Each word of a query matches as a prefix, and a message must hold all of them; a query
+that is a sender id finds that conversation.
 """
 
 from __future__ import annotations
@@ -12,7 +12,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, false, func, literal_column, or_, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    union,
+)
 
 from bot.storage.models_console import ConversationSummary, ConversationText
 from nlu.entities.text import fold
@@ -41,15 +51,21 @@ def query_words(query: str) -> list[str]:
 
 
 def matching_conversations(query: str, dialect: str) -> ColumnElement[bool]:
-    """A condition on `conversation_summary` that holds for the conversations whose sender id
-    starts with `query` or one of whose messages holds every word of it."""
+    """A condition on `conversation_summary` that holds for the conversation whose sender id
+    is `query` and those one of whose messages holds every word of it.
+
+    One `IN` over the union of both (each found by its own index), not an `OR` of two
+    conditions, which would make the database walk every row.
+    """
     sender = query.strip()
-    by_sender = _SUMMARY.c.sender_id.startswith(sender, autoescape=True)
+    if not sender:
+        return false()  # type: ignore[no-any-return]
+    ids = select(_SUMMARY.c.conversation_id).where(_SUMMARY.c.sender_id == sender)
     words = query_words(query)
-    if not words:
-        return by_sender if sender else false()  # type: ignore[no-any-return]
-    ids = select(_TEXT.c.conversation_id).where(_TEXT.c.id.in_(_matching_text_ids(words, dialect)))
-    return or_(by_sender, _SUMMARY.c.conversation_id.in_(ids))
+    if words:
+        texts = _matching_text_ids(words, dialect)
+        ids = union(ids, select(_TEXT.c.conversation_id).where(_TEXT.c.id.in_(texts)))  # type: ignore[assignment]
+    return _SUMMARY.c.conversation_id.in_(ids)  # type: ignore[no-any-return]
 
 
 def _matching_text_ids(words: list[str], dialect: str) -> Any:
