@@ -109,8 +109,10 @@ def set_password_hash(*, session: Session, staff_id: int, password_hash: str) ->
 def create_session(
     *, session: Session, staff_id: int, token_hash: str, csrf_token: str, lifetime: timedelta
 ) -> StaffSession:
-    """Open a session for a signed-in account, and note the time of its sign-in."""
+    """Open a session for a signed-in account, and note the time of its sign-in; sessions of
+    any account past their absolute expiry are deleted on the way."""
     now = utcnow()
+    session.execute(delete(StaffSession).where(col(StaffSession.expires_at) <= now))
     row = StaffSession(
         token_hash=token_hash,
         staff_id=staff_id,
