@@ -136,3 +136,40 @@ def test_static_files_need_no_session(web: httpx.Client) -> None:
     css = web.get("/console/static/console.css")
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
+
+
+GUARD_PROBE = """
+import sys
+from types import SimpleNamespace
+from fastapi import APIRouter
+from fastapi.testclient import TestClient
+from bot.config import Settings
+from bot.storage import make_engine, upgrade_schema
+import bot.web.console as console
+from bot.web.app import create_web_app
+
+bare = APIRouter(prefix="/console/bare")
+bare.add_api_route("", lambda: {"ok": True}, methods=["GET"])
+bare.add_api_route("", lambda: {"ok": True}, methods=["POST"])
+console.console_router.include_router(bare)  # a route that asks for no session at all
+url = sys.argv[1]
+engine = make_engine(url)
+upgrade_schema(engine)
+app = create_web_app(SimpleNamespace(engine=engine), Settings(_env_file=None, DATABASE_URL=url))
+client = TestClient(app, follow_redirects=False)
+print(client.get("/console/bare").status_code, client.post("/console/bare").status_code)
+"""
+
+
+def test_a_route_that_asks_for_nothing_is_still_guarded(tmp_path: Any) -> None:
+    """The console router's own dependency refuses, not the route (a new process, so the
+    probe's route is added to no other test's app)."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'probe.db'}"
+    probe = subprocess.run(
+        [sys.executable, "-c", GUARD_PROBE, url], capture_output=True, text=True, timeout=120
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.split() == ["401", "401"]
