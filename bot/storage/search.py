@@ -63,22 +63,23 @@ def matching_conversations(query: str, dialect: str) -> ColumnElement[bool]:
     ids = select(_SUMMARY.c.conversation_id).where(_SUMMARY.c.sender_id == sender)
     words = query_words(query)
     if words:
-        texts = _matching_text_ids(words, dialect)
-        ids = union(ids, select(_TEXT.c.conversation_id).where(_TEXT.c.id.in_(texts)))  # type: ignore[assignment]
+        ids = union(ids, _conversations_saying(words, dialect))  # type: ignore[assignment]
     return _SUMMARY.c.conversation_id.in_(ids)  # type: ignore[no-any-return]
 
 
-def _matching_text_ids(words: list[str], dialect: str) -> Any:
+def _conversations_saying(words: list[str], dialect: str) -> Any:
+    """The conversation ids of the messages holding every word (each as a prefix)."""
     if dialect == "postgresql":
         query = " & ".join(f"{word}:*" for word in words)
         document = func.to_tsvector(literal_column("'simple'"), _TEXT.c.text)
-        return select(_TEXT.c.id).where(
+        return select(_TEXT.c.conversation_id).where(
             document.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
         )
     match = " AND ".join(f'"{word}"*' for word in words)
-    return select(_FTS.c.rowid).where(
+    rowids = select(_FTS.c.rowid).where(
         text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=match)
     )
+    return select(_TEXT.c.conversation_id).where(_TEXT.c.id.in_(rowids))
 
 
 def include_object(
