@@ -3,12 +3,16 @@ agrees with one rebuilt from the whole log; erasure and deletion take it along."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.config import PROJECT_ROOT
 from bot.storage import crud, session, summary
 from bot.storage.models import Conversation
 from bot.storage.models_console import ConversationSummary, ConversationText, NluAnnotation
@@ -138,3 +142,22 @@ def test_text_no_database_can_hold_is_stored_cleaned(engine: Engine) -> None:
             select(ConversationSummary).where(ConversationSummary.sender_id == "tg:nul")
         ).one()
     assert row.preview == "nul and ? here"
+
+
+def test_reindex_command_rebuilds_what_is_missing(engine: Engine, database_url: str) -> None:
+    conversation_id = _store(engine, "tg:backfilled")
+    kept = _row(engine, conversation_id)
+    with session(engine) as db:  # as before migration 0008: logs without summaries
+        db.execute(delete(ConversationText))
+        db.execute(delete(ConversationSummary))
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "reindex"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Reindexed 1 conversations." in done.stdout
+    assert _row(engine, conversation_id) == kept
