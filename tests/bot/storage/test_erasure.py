@@ -29,15 +29,23 @@ SENDER_TABLES = {
 }
 #: The console's rows of a conversation that name no sender, and the search index's own
 #: tables on SQLite; all erased with the conversation.
-CONSOLE_TABLES = {"conversation_review", "conversation_tag", "nlu_annotation"} | {
-    f"conversation_text_fts{part}" for part in ("", "_data", "_idx", "_docsize", "_config")
-}
+CONSOLE_TABLES = (
+    {"conversation_review", "conversation_tag", "nlu_annotation"}
+    | {
+        "introduction_note",  # a request's notes, deleted with the request
+    }
+    | {f"conversation_text_fts{part}" for part in ("", "_data", "_idx", "_docsize", "_config")}
+)
 #: Rows of a listing that hold only its organisation id and codes, never the sender's id.
 LINK_TABLES = {"organisation_s3_field", "organisation_partnership_type"}
 #: SQLite's full-text index reads its rows from `conversation_text`: no rows of its own.
 MIRROR_TABLES = {"conversation_text_fts"}
 #: Tables that never hold anything about a sender.
 OTHER_TABLES = {"alembic_version", "partner_site"}  # a site outlives its conversations
+#: The console's staff tables: accounts, their sessions and sign-in failures, and the audit
+#: log, whose targets are opaque (never a sender id).
+STAFF_TABLES = {"staff_account", "staff_session", "login_failure", "audit_record"}
+OTHER_TABLES |= STAFF_TABLES
 
 
 def _organisation(ref: str, listed_by: str | None) -> OrganisationCreate:
