@@ -31,12 +31,13 @@ def user_event(
     message_id: str | None,
     metadata: dict[str, Any],
 ) -> dict[str, Any]:
-    """A Rasa `user` event."""
+    """A Rasa `user` event; its parse data carries the message id and metadata too, as
+    Rasa's does."""
     return {
         "event": "user",
         "timestamp": now(),
         "text": text,
-        "parse_data": parse_data,
+        "parse_data": {**parse_data, "message_id": message_id, "metadata": metadata},
         "input_channel": channel,
         "message_id": message_id,
         "metadata": metadata,
@@ -51,17 +52,18 @@ def action_event(name: str, policy: str | None = None, confidence: float = 1.0) 
         "name": name,
         "policy": policy,
         "confidence": confidence,
+        "metadata": {},
     }
 
 
 def slot_event(name: str, value: Any) -> dict[str, Any]:
     """A Rasa `slot` event."""
-    return {"event": "slot", "timestamp": now(), "name": name, "value": value}
+    return {"event": "slot", "timestamp": now(), "name": name, "value": value, "metadata": {}}
 
 
 def loop_event(name: str | None) -> dict[str, Any]:
     """A Rasa `active_loop` event; `None` deactivates the loop."""
-    return {"event": "active_loop", "timestamp": now(), "name": name}
+    return {"event": "active_loop", "timestamp": now(), "name": name, "metadata": {}}
 
 
 def bot_event(message: dict[str, Any], utter_action: str | None) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def bot_event(message: dict[str, Any], utter_action: str | None) -> dict[str, An
 
 def simple_event(kind: str, **fields: Any) -> dict[str, Any]:
     """Any other Rasa event (`restart`, `session_started`, `rewind`, `followup`...)."""
-    return {"event": kind, "timestamp": now(), **fields}
+    return {"event": kind, "timestamp": now(), "metadata": {}, **fields}
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,9 @@ class DialogueTracker:
         return self._user_seen
 
     def append(self, event: dict[str, Any]) -> None:
-        """Add one event to the log and update the state derived from it."""
+        """Add one event to the log and update the state derived from it. Every event gets a
+        `metadata` object, as Rasa's have (an action's events and older logs may lack it)."""
+        event.setdefault("metadata", {})
         self._events.append(event)
         kind = event["event"]
         if kind in SESSION_MARKERS:
@@ -383,17 +387,17 @@ class DialogueTracker:
             "APPLIED": self.applied_events,
             "AFTER_RESTART": self.events_after_restart,
             "SESSION": self.session_events,
-            "NONE": list,
+            "NONE": lambda: None,
         }[include_events]()
         return {
             "sender_id": self.sender_id,
             "slots": self.slots,
             "latest_message": self.latest_message or {},
-            "latest_event_time": events[-1]["timestamp"] if events else None,
+            "latest_event_time": self._events[-1]["timestamp"] if self._events else None,
             "followup_action": self.followup_action,
             "paused": False,
             "events": events,
-            "latest_input_channel": _latest_channel(events),
+            "latest_input_channel": _latest_channel(self._events),
             "active_loop": {"name": loop, "validate": True, "rejected": False} if loop else {},
             "latest_action": {"action_name": latest_action} if latest_action else {},
             "latest_action_name": latest_action,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 from web_helpers import API_TOKEN, assert_error, live_server, real_agent, send
@@ -89,15 +90,29 @@ def test_read_tracker_include_events_as_rasa(client: httpx.Client) -> None:
     send(client, "t9", "/restart")
     send(client, "t9", "/learn_s3")
 
-    def user_texts(include: str | None) -> list[str]:
+    def tracker(include: str | None) -> dict[str, Any]:
         params = {"token": API_TOKEN, **({"include_events": include} if include else {})}
         response = client.get("/conversations/t9/tracker", params=params)
         assert response.status_code == 200, response.text
-        return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
+        state: dict[str, Any] = response.json()
+        return state
+
+    def user_texts(include: str | None) -> list[str]:
+        return [e["text"] for e in tracker(include)["events"] if e["event"] == "user"]
 
     assert user_texts("ALL") == ["hello", "/restart", "/learn_s3"]
     assert user_texts(None) == user_texts("AFTER_RESTART") == ["/learn_s3"]
-    assert user_texts("NONE") == []
+    # As Rasa: no events at all is null, and the latest event's time and channel still show.
+    bare = tracker("NONE")
+    assert bare["events"] is None
+    assert bare["latest_event_time"] == tracker("ALL")["events"][-1]["timestamp"]
+    assert bare["latest_input_channel"] == "rest"
+    # Every event has metadata, and a user event's parse data its message id and metadata.
+    events = tracker("ALL")["events"]
+    assert all(isinstance(event["metadata"], dict) for event in events)
+    user = next(event for event in events if event["event"] == "user")
+    assert user["parse_data"]["message_id"] == user["message_id"]
+    assert user["parse_data"]["metadata"] == user["metadata"]
     response = client.get(
         "/conversations/t9/tracker", params={"token": API_TOKEN, "include_events": "SOME"}
     )
