@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse
 
 from bot.storage import crud, crud_console, session
 from bot.web.console import audit
-from bot.web.console.auth import StaffDep, not_found
+from bot.web.console.auth import StaffDep
 from bot.web.console.conversations import transcript_url
 from bot.web.console.conversations_transcript import build_turns
-from bot.web.console.scope import conversation_in_scope
+from bot.web.console.scope import conversation_or_404
 from bot.web.console.templating import render
 from bot.web.deps import get_engine
 
@@ -28,14 +28,12 @@ router = APIRouter(prefix="/console/conversations", include_in_schema=False)
 def read_conversation(sender_id: str, request: Request, staff: StaffDep) -> HTMLResponse:
     """The transcript of one conversation, with its review marks and exports."""
     with session(get_engine(request)) as db:
-        conversation = conversation_in_scope(db, staff, sender_id)
-        if conversation is None or conversation.id is None:
-            raise not_found()
-        events = crud.load_events(session=db, conversation_id=conversation.id)
-        corrected = crud_console.corrected_intents(session=db, conversation_id=conversation.id)
-        summary = crud_console.get_summary(session=db, conversation_id=conversation.id)
-        review = crud_console.get_review(session=db, conversation_id=conversation.id)
-        audit.record(db, staff, "conversation.view", audit.conversation_target(conversation.id))
+        conversation, conversation_id = conversation_or_404(db, staff, sender_id)
+        events = crud.load_events(session=db, conversation_id=conversation_id)
+        corrected = crud_console.corrected_intents(session=db, conversation_id=conversation_id)
+        summary = crud_console.get_summary(session=db, conversation_id=conversation_id)
+        review = crud_console.get_review(session=db, conversation_id=conversation_id)
+        audit.record(db, staff, "conversation.view", audit.conversation_target(conversation_id))
     base = transcript_url(sender_id)
     context = {
         "conversation": conversation,

@@ -13,9 +13,9 @@ from fastapi.responses import Response
 
 from bot.storage import crud, crud_console, session
 from bot.web.console import audit
-from bot.web.console.auth import StaffDep, not_found
+from bot.web.console.auth import StaffDep
 from bot.web.console.exports_formats import story_steps, story_yaml
-from bot.web.console.scope import conversation_in_scope
+from bot.web.console.scope import conversation_or_404
 from bot.web.deps import get_agent, get_engine
 
 router = APIRouter(prefix="/console/conversations", include_in_schema=False)
@@ -30,16 +30,14 @@ def _download(body: str, media_type: str, name: str) -> Response:
 def export_story(sender_id: str, request: Request, staff: StaffDep) -> Response:
     """The conversation as a Rasa test story, with the intents staff corrected."""
     with session(get_engine(request)) as db:
-        conversation = conversation_in_scope(db, staff, sender_id)
-        if conversation is None or conversation.id is None:
-            raise not_found()
-        events = crud.load_events(session=db, conversation_id=conversation.id)
-        corrected = crud_console.corrected_intents(session=db, conversation_id=conversation.id)
+        conversation, conversation_id = conversation_or_404(db, staff, sender_id)
+        events = crud.load_events(session=db, conversation_id=conversation_id)
+        corrected = crud_console.corrected_intents(session=db, conversation_id=conversation_id)
         audit.record(
             db,
             staff,
             "conversation.export",
-            audit.conversation_target(conversation.id),
+            audit.conversation_target(conversation_id),
             {"format": "yml"},
         )
     steps = story_steps(events, get_agent(request).domain, corrected)
@@ -51,15 +49,13 @@ def export_story(sender_id: str, request: Request, staff: StaffDep) -> Response:
 def export_json(sender_id: str, request: Request, staff: StaffDep) -> Response:
     """The conversation's event log as JSON, as stored."""
     with session(get_engine(request)) as db:
-        conversation = conversation_in_scope(db, staff, sender_id)
-        if conversation is None or conversation.id is None:
-            raise not_found()
-        events = crud.load_events(session=db, conversation_id=conversation.id)
+        conversation, conversation_id = conversation_or_404(db, staff, sender_id)
+        events = crud.load_events(session=db, conversation_id=conversation_id)
         audit.record(
             db,
             staff,
             "conversation.export",
-            audit.conversation_target(conversation.id),
+            audit.conversation_target(conversation_id),
             {"format": "json"},
         )
         document = {

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 
 from bot.storage import crud_console, session
 from bot.web.console import audit
-from bot.web.console.auth import CsrfDep, StaffDep, not_found
+from bot.web.console.auth import CsrfDep, StaffDep
 from bot.web.console.conversations import transcript_url
-from bot.web.console.scope import conversation_in_scope
+from bot.web.console.scope import conversation_or_404
 from bot.web.deps import get_engine
 
 router = APIRouter(prefix="/console/conversations", include_in_schema=False)
@@ -36,13 +36,11 @@ def update_review(
 ) -> RedirectResponse:
     """Save the conversation's notes, reviewed mark and flag."""
     with session(get_engine(request)) as db:
-        conversation = conversation_in_scope(db, staff, sender_id)
-        if conversation is None or conversation.id is None:
-            raise not_found()
-        before = crud_console.get_review(session=db, conversation_id=conversation.id)
+        _, conversation_id = conversation_or_404(db, staff, sender_id)
+        before = crud_console.get_review(session=db, conversation_id=conversation_id)
         crud_console.set_review(
             session=db,
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             staff_id=staff.id,
             notes=notes,
             reviewed=reviewed,
@@ -50,7 +48,7 @@ def update_review(
         )
         details = {"reviewed": reviewed, "flagged": flagged, "notes_changed": notes != before.notes}
         audit.record(
-            db, staff, "conversation.review", audit.conversation_target(conversation.id), details
+            db, staff, "conversation.review", audit.conversation_target(conversation_id), details
         )
     return _back(sender_id)
 
@@ -66,12 +64,10 @@ def update_tags(
 ) -> RedirectResponse:
     """Add a tag to the conversation, or take one off."""
     with session(get_engine(request)) as db:
-        conversation = conversation_in_scope(db, staff, sender_id)
-        if conversation is None or conversation.id is None:
-            raise not_found()
+        _, conversation_id = conversation_or_404(db, staff, sender_id)
         change = crud_console.remove_tag if remove else crud_console.add_tag
-        if change(session=db, conversation_id=conversation.id, tag=tag):
+        if change(session=db, conversation_id=conversation_id, tag=tag):
             action = "conversation.untag" if remove else "conversation.tag"
             details = {"tag": crud_console.clean_tag(tag)}
-            audit.record(db, staff, action, audit.conversation_target(conversation.id), details)
+            audit.record(db, staff, action, audit.conversation_target(conversation_id), details)
     return _back(sender_id)

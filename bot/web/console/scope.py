@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot.storage.models import Conversation
 from bot.storage.models_sites import PartnerSite
-from bot.web.console.auth import Staff
+from bot.web.console.auth import Staff, not_found
 
 
 def limited_to(staff: Staff) -> str | None:
@@ -39,3 +39,15 @@ def conversation_in_scope(session: Session, staff: Staff, sender_id: str) -> Con
     if condition is not None:
         statement = statement.where(condition)
     return session.exec(statement).first()
+
+
+def conversation_or_404(session: Session, staff: Staff, sender_id: str) -> tuple[Conversation, int]:
+    """The sender's conversation and its id if `staff` may see it.
+
+    Raises:
+        ConsoleError: 404, the same for a conversation outside the scope as for none at all.
+    """
+    conversation = conversation_in_scope(session, staff, sender_id)
+    if conversation is None or conversation.id is None:
+        raise not_found()
+    return conversation, conversation.id

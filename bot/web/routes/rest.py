@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from bot.dialogue.agent import TurnRefused
 from bot.dialogue.messages import UserMessage
 from bot.storage.identity import REST_CHANNEL, namespace_of
 from bot.web.deps import AgentDep, SettingsDep
 from bot.web.errors import ApiError, validation_error
 from bot.web.payload import message_id_of, parse_rest_message
 from bot.web.schemas import RasaMessageOut, RestMessageIn, error_responses
+from bot.web.turns import answer
 
 logger = logging.getLogger(__name__)
 
@@ -115,31 +115,7 @@ async def create_message(request: Request, agent: AgentDep) -> JSONResponse:
         metadata=metadata,
     )
     started = time.perf_counter()
-    try:
-        replies = await agent.handle(message, refuse=True)
-    except TurnRefused as refused:
-        # Busy conversation or draining server: nothing was stored, the same request may
-        # simply be sent again.
-        text = " ".join(m.text or "" for m in refused.reply) or "please retry"
-        raise ApiError(
-            503,
-            refused.reason.replace(" ", "_"),
-            text,
-            headers={"Retry-After": str(refused.retry_after)},
-        ) from refused
-    except Exception as exc:
-        logger.exception(
-            "agent failed on rest message sender=%s message_id=%s chars=%d",
-            sender,
-            message.message_id,
-            len(message.text),
-        )
-        raise ApiError(
-            503,
-            "unavailable",
-            "the assistant could not answer right now; please retry",
-            headers={"Retry-After": "1"},
-        ) from exc
+    replies = await answer(agent, message)
     logger.info(
         "rest turn sender=%s message_id=%s chars=%d replies=%d ms=%.1f",
         sender,

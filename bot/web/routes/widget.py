@@ -21,13 +21,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from bot.dialogue.agent import Agent, TurnRefused
+from bot.dialogue.agent import Agent
 from bot.dialogue.messages import BotMessage, UserMessage
 from bot.storage import crud_sites, session
 from bot.storage.models_sites import PartnerSite, normalise_language
 from bot.web.deps import AgentDep, SettingsDep
 from bot.web.errors import ApiError
 from bot.web.schemas import error_responses
+from bot.web.turns import answer
 from bot.web.widget_cors import ORIGIN_REFUSED_MESSAGE
 from bot.web.widget_messages import history, interface_words, replies_to, reply_message
 from bot.web.widget_privacy import PAGE_CSP, privacy_page
@@ -253,24 +254,7 @@ async def create_message(
         message_id=body.client_message_id,
         metadata={"language": call.claims.language, "site": call.site.site_key},
     )
-    try:
-        replies = await agent.handle(message, refuse=True)
-    except TurnRefused as refused:
-        text = " ".join(m.text or "" for m in refused.reply) or "please retry"
-        raise ApiError(
-            503,
-            refused.reason.replace(" ", "_"),
-            text,
-            headers={"Retry-After": str(refused.retry_after)},
-        ) from refused
-    except Exception as error:
-        logger.exception("agent failed on widget message of %s", conversation)
-        raise ApiError(
-            503,
-            "unavailable",
-            "the assistant could not answer right now; please retry",
-            headers={"Retry-After": "1"},
-        ) from error
+    replies = await answer(agent, message)
     messages = await run_in_threadpool(
         _answer, agent.engine, state, call, body.client_message_id, replies
     )
