@@ -26,7 +26,8 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
-## The tests marked slow: NLU targets, several workers on PostgreSQL, real Rasa (CI runs them);
+## The tests marked slow: NLU targets, several workers on PostgreSQL, real Rasa, the widget API and
+## the staff console over live servers (CI runs them);
 ## the browser tests run on their own, since Playwright keeps an event loop running in the main thread.
 test-slow: install
 	$(BIN)/python -m pytest -q -m "slow and not browser"

@@ -7,9 +7,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from bot.storage import crud_sites, session
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def _s3bot(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

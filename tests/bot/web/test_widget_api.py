@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,11 @@ from widget_helpers import (
 
 from bot.config import Settings
 from bot.storage import crud, crud_sites, make_engine, session
+from bot.web.routes.widget import WIDGET_SCRIPT
 from bot.web.widget_tokens import WidgetClaims, member_hash, new_claims, sign_token
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 MESSAGE_KEYS = {"seq", "role", "text", "buttons", "timestamp"}
 
@@ -320,6 +325,18 @@ def test_widget_script_is_served_for_other_origins(client: httpx.Client) -> None
     assert response.content and response.headers["etag"]
     cached = client.get("/widget.js", headers={"If-None-Match": response.headers["etag"]})
     assert cached.status_code == 304 and not cached.content
+
+
+def test_widget_script_carries_its_early_words_from_data(client: httpx.Client) -> None:
+    """The words shown before a session exists (or on a refused page) are data/widget/ui.yml's,
+    written into the script when it is served: none is hard-coded in it."""
+    script = client.get("/widget.js").text
+    marked = re.search(r"/\*early-words\*/(.*?)/\*end\*/", script, re.DOTALL)
+    assert marked is not None
+    words = json.loads(marked.group(1))
+    assert words["en"]["open_chat"] == "Open chat"
+    assert words["en"]["error_unavailable"].startswith("The chat is not available")
+    assert "Open chat" not in WIDGET_SCRIPT.read_text(encoding="utf-8")
 
 
 def test_privacy_page_is_escaped_html_with_english_fallback(client: httpx.Client) -> None:

@@ -20,6 +20,9 @@ from bot.dialogue.outbound import StoredMessage
 from bot.storage import crud_sites, session
 from bot.web.widget_stream import POLL_SECONDS, WidgetStreams, stream_messages
 
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:

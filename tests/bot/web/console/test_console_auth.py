@@ -29,6 +29,9 @@ from bot.web.console.auth import COOKIE_NAME
 from bot.web.console.login import safe_next
 from bot.web.middleware import CONSOLE_CSP
 
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
+
 HOME = "/console/conversations"
 
 

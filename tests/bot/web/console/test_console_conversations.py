@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from console_data import XSS_IMG, XSS_SCRIPT, bot, slot, store, user
 from console_helpers import HTML, sign_in_new, unique
 from markupsafe import escape
@@ -16,6 +17,9 @@ from sqlmodel import select
 
 from bot.storage import crud_sites, session
 from bot.storage.models_staff import AuditRecord
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def listed(page: httpx.Response) -> set[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from console_helpers import (
     HTML,
     add_conversation,
@@ -21,6 +22,9 @@ from sqlmodel import select
 
 from bot.storage import crud, session
 from bot.storage.models_staff import AuditRecord
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def _all_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:

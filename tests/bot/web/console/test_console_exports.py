@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 from console_data import bot, slot, store, user
 from console_helpers import sign_in_new, unique
@@ -21,6 +22,9 @@ from bot.dialogue.domain import load_domain
 from bot.dialogue.stories import load_stories
 from bot.storage import session
 from bot.storage.models_staff import AuditRecord
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def _audited(engine: Engine, action: str, target: str | None) -> list[AuditRecord]:

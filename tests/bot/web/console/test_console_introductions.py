@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from console_helpers import (
     HTML,
     add_conversation,
@@ -22,6 +23,9 @@ from sqlmodel import select
 from bot.storage import session
 from bot.storage.models_partners import IntroductionRequest
 from bot.storage.models_staff import AuditRecord, IntroductionNote
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def _request_of(engine: Engine, organisation: str | None, *, consent: bool = True) -> int:

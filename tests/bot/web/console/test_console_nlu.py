@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 from console_data import bot, store, user
 from console_helpers import HTML, sign_in_new, unique
@@ -23,6 +24,9 @@ from bot.storage import session
 from bot.storage.models_console import NluAnnotation
 from bot.storage.models_staff import AuditRecord
 from nlu.training_data import load_training_data, validate_nlu_files
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def fallback(text: str) -> dict[str, object]:

@@ -20,6 +20,9 @@ from bot.config import Settings
 from bot.web.app import create_web_app
 from bot.web.console.auth import PUBLIC_PATHS
 
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
+
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 #: Routes the console must have; the walk below must find at least these.
 EXPECTED = {

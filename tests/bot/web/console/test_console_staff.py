@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 from console_helpers import (
     HTML,
     JSON,
@@ -22,6 +23,9 @@ from sqlmodel import select
 
 from bot.storage import crud_staff, session
 from bot.storage.models_staff import AuditRecord, StaffAccount
+
+# A live server (per module or per test) with the real NLU: make test-slow runs these.
+pytestmark = pytest.mark.slow
 
 
 def _reviewer(web: httpx.Client, console_db: str) -> str:
