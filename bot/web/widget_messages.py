@@ -122,3 +122,18 @@ def interface_words(data_dir: Path, language: str, site_name: str) -> dict[str, 
     words = _ui_words(data_dir / "widget" / "ui.yml")
     merged = {**words.get(FALLBACK_LANGUAGE, {}), **words.get(language, {})}
     return {key: value.replace("{name}", site_name) for key, value in merged.items()}
+
+
+#: The words widget.js shows before the server has answered a session, or when a page is
+#: refused one, per language of data/widget/ui.yml.
+EARLY_WORDS = ("open_chat", "close_chat", "title", "error_unavailable")
+
+
+def early_words(data_dir: Path) -> dict[str, dict[str, str]]:
+    """The early words of every language, English filling the gaps."""
+    words = _ui_words(data_dir / "widget" / "ui.yml")
+    english = words.get(FALLBACK_LANGUAGE, {})
+    return {
+        language: {key: own.get(key, english.get(key, "")) for key in EARLY_WORDS}
+        for language, own in words.items()
+    }

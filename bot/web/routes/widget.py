@@ -10,7 +10,9 @@ refuses origins no site allows; here, those of other sites), its signed token
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,7 +32,13 @@ from bot.web.errors import ApiError
 from bot.web.schemas import error_responses
 from bot.web.turns import answer
 from bot.web.widget_cors import ORIGIN_REFUSED_MESSAGE
-from bot.web.widget_messages import history, interface_words, replies_to, reply_message
+from bot.web.widget_messages import (
+    early_words,
+    history,
+    interface_words,
+    replies_to,
+    reply_message,
+)
 from bot.web.widget_privacy import PAGE_CSP, privacy_page
 from bot.web.widget_schemas import (
     HistoryOut,
@@ -319,24 +327,32 @@ def _seq_or_none(value: str | None) -> int | None:
 
 
 class _Script:
-    """widget.js with its ETag, read again when the file changes."""
+    """widget.js with its ETag, read again when the file changes, and with the words it shows
+    before a session exists (or when the page is refused one) filled in from data."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, str] | None = None
         self.body = b""
         self.etag = ""
 
-    def load(self) -> None:
+    def load(self, data_dir: Path) -> None:
         stat = self.path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = (stat.st_mtime_ns, stat.st_size, str(data_dir))
         if stamp != self._stamp:
-            self.body = self.path.read_bytes()
+            words = json.dumps(early_words(data_dir), ensure_ascii=False, sort_keys=True)
+            script = self.path.read_text(encoding="utf-8")
+            filled = EARLY_WORDS_SLOT.sub(
+                lambda _: f"/*early-words*/ {words} /*end*/", script, count=1
+            )
+            self.body = filled.encode("utf-8")
             self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
             self._stamp = stamp
 
 
 _script = _Script(WIDGET_SCRIPT)
+#: Where widget.js holds its early words (an object literal between two markers).
+EARLY_WORDS_SLOT = re.compile(r"/\*early-words\*/.*?/\*end\*/", re.DOTALL)
 
 
 @assets.get(
@@ -352,11 +368,12 @@ _script = _Script(WIDGET_SCRIPT)
     },
 )
 async def read_widget_script(
+    settings: SettingsDep,
     if_none_match: Annotated[str | None, Header(max_length=256)] = None,
 ) -> Response:
     """Serve the widget's script, loadable by pages of any origin."""
     try:
-        await run_in_threadpool(_script.load)
+        await run_in_threadpool(_script.load, settings.DATA_DIR)
     except OSError as error:
         raise ApiError(404, "not_found", "widget.js is not installed") from error
     headers = {

@@ -21,14 +21,12 @@
   var opt = script.dataset;
   var SITE = opt.site;
   var STORE_KEY = "s3bot:" + SITE + ":session";
-  // The words needed before the server has answered, or when it never does (a refused page).
-  // Everything else comes from the session's `strings` (data/widget/ui.yml).
-  var FALLBACK = {
-    open_chat: "Open chat",
-    close_chat: "Close chat",
-    title: "Chat",
-    error_unavailable: "The chat is not available on this page right now.",
-  };
+  // The words needed before the server has answered, or when it never does (a refused page),
+  // per language: the server fills them in from data/widget/ui.yml when it serves this file.
+  // Everything else comes from the session's `strings`.
+  var LANG = (opt.language || document.documentElement.lang || "en").split("-")[0];
+  var EARLY_WORDS = /*early-words*/ { en: {} } /*end*/;
+  var FALLBACK = EARLY_WORDS[LANG] || EARLY_WORDS.en;
 
   var CSS =
     ":host{all:initial!important;display:block!important}" +
@@ -388,7 +386,7 @@
       try {
         stored = localStorage.getItem(STORE_KEY);
       } catch (e) {} // storage blocked: a session for this page only
-      var lang = (opt.language || document.documentElement.lang || "en").split("-")[0];
+      var lang = LANG;
       this.token = null;
       var data;
       try {
