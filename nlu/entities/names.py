@@ -129,6 +129,7 @@ class CompanyNames(JsonDataComponent):
             places = [e for e in entities if e["entity"] in PLACES]
             for part in self._split(entity, text):
                 if self._trim(part, text):
+                    self._drop_sentence_opener(part, text)
                     self._extend(part, text, places)
                     names.append(part)
         kept = [e for e in entities if e["entity"] != NAME] + names
@@ -176,6 +177,23 @@ class CompanyNames(JsonDataComponent):
             return False  # "No." or "Hi" taken for a name
         _set_span(entity, start, end, text)
         return True
+
+    def _drop_sentence_opener(self, entity: Entity, text: str) -> None:
+        """Leave out a first word that is capitalised only because it opens the sentence and is
+        no name word ("Can Östgöta Drönare AB get a voucher?": a question's "Can"), when a name
+        remains after it."""
+        start, end = int(entity["start"]), int(entity["end"])
+        while True:  # "Hi. Does Kotka Fibre Oy": both words open a sentence
+            opens = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?"
+            word = _WORD.match(text, start)
+            if not opens or word is None or fold(word.group().rstrip(".")) not in self._stop:
+                break
+            rest = word.end() + _spaces(text, word.end())
+            if rest >= end or sum(ch.isalpha() for ch in text[rest:end]) < MIN_NAME_LETTERS:
+                break
+            start = rest
+        if start != int(entity["start"]):
+            _set_span(entity, start, end, text)
 
     def _extend(self, entity: Entity, text: str, places: list[Entity]) -> None:
         """Take an adjacent legal form into the name ("Merenkurkun Energia" + "oy"), and

@@ -36,6 +36,23 @@ def test_names_lose_the_punctuation_before_them(names: CompanyNames) -> None:
     assert _found(names, text, _name(text, ". Havsans AS")) == ["Havsans AS"]
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("Can Östgöta Drönare AB get a voucher?", "Can Östgöta Drönare AB", "Östgöta Drönare AB"),
+        ("Hi. Does Kotka Fibre Oy qualify?", "Hi. Does Kotka Fibre Oy", "Kotka Fibre Oy"),
+        ("hello! Is Baltic Bytes OU an SME", "Is Baltic Bytes OU", "Baltic Bytes OU"),
+        # Not opening a sentence, or nothing left after it: kept as found.
+        ("we asked if Can Do Labs AB fits", "Can Do Labs AB", "Can Do Labs AB"),
+        ("Can AB", "Can AB", "Can AB"),
+    ],
+)
+def test_names_lose_a_word_that_only_opens_the_sentence(
+    names: CompanyNames, text: str, span: str, name: str
+) -> None:
+    assert _found(names, text, _name(text, span)) == [name]
+
+
 def test_names_take_a_split_off_legal_form(names: CompanyNames) -> None:
     text = "company name Stocznia Wiosło sp. z o.o., 38 workers"
     found = _found(names, text, _name(text, "Stocznia Wiosło"), _name(text, ". z o.o."))
