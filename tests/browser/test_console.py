@@ -1,15 +1,18 @@
 """The staff console in a real Chromium, against the served assistant: signing in and out, a
 wrong password, filters and search, hostile user text that must not run, a relabel that
 reaches the exported story and training data, an erasure, and a reviewer kept from the
-staff page. Also takes the screenshots of docs/console.md.
+staff page. With S3BOT_SCREENSHOTS=1 also takes the screenshots of docs/console.md (else they go
+to a temporary folder, so a test run leaves the checkout as it was).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,6 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PASSWORD = "browser console password"
 HOSTILE = "<img src=x onerror=window.__pwned=1> <script>window.__pwned=1</script>"
 DOCS = ROOT / "docs"
+SHOTS = DOCS if os.environ.get("S3BOT_SCREENSHOTS") == "1" else Path(tempfile.mkdtemp())
 
 
 def _staff(assistant: Assistant, role: str, organisation: str | None = None) -> str:
@@ -117,7 +121,7 @@ def test_filters_and_search_narrow_the_list(admin: Page, assistant: Assistant) -
     admin.get_by_role("link", name="Clear filters").click()
     expect(rows).not_to_have_count(0)
     admin.set_viewport_size({"width": 1280, "height": 900})
-    admin.screenshot(path=str(DOCS / "console_list.png"), full_page=False)
+    admin.screenshot(path=str(SHOTS / "console_list.png"), full_page=False)
 
 
 def test_hostile_user_text_is_shown_and_never_run(admin: Page, assistant: Assistant) -> None:
@@ -133,7 +137,7 @@ def test_hostile_user_text_is_shown_and_never_run(admin: Page, assistant: Assist
     assert admin.evaluate("() => window.__pwned") is None
     assert admin.locator("main img, main script").count() == 0
     admin.set_viewport_size({"width": 1280, "height": 1100})
-    admin.screenshot(path=str(DOCS / "console_transcript.png"), full_page=False)
+    admin.screenshot(path=str(SHOTS / "console_transcript.png"), full_page=False)
 
 
 def _fallen_back(assistant: Assistant, sender: str, text_: str) -> None:
