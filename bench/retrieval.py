@@ -10,6 +10,10 @@ thresholds may be chosen on) and `test` (owners' questions only measured: the ho
     python bench/retrieval.py --set test --misses   # one set, with its misses
     python bench/retrieval.py --json                # the same as JSON, keyed by set
     python bench/retrieval.py --set tune --thresholds   # accuracy for a range of thresholds
+    python bench/retrieval.py --no-embeddings       # BM25 alone, without the embeddings extra
+
+With the `embeddings` extra installed, passages are re-ranked by meaning (the default); the
+header says which ranking was measured.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from actions.content.evaluation import (  # noqa: E402
     load_questions,
     question_set_path,
 )
-from actions.content.retrieval import ContentIndex, index_for  # noqa: E402
+from actions.content.modules import load_modules  # noqa: E402
+from actions.content.retrieval import ContentIndex, index_for, read_words  # noqa: E402
+from actions.content.semantic import available  # noqa: E402
 
 EVAL_DIR = ROOT / "data" / "content_eval"
 
@@ -75,8 +81,17 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
     parser.add_argument("--misses", action="store_true", help="list the questions missed")
     parser.add_argument("--thresholds", action="store_true", help="sweep the answer threshold")
+    parser.add_argument(
+        "--no-embeddings", action="store_true", help="BM25 alone, even with the extra installed"
+    )
     args = parser.parse_args()
-    index = index_for(ROOT / "data" / "content" / args.language)
+    directory = ROOT / "data" / "content" / args.language
+    if args.no_embeddings or not available():
+        index = ContentIndex(load_modules(directory), args.language, read_words(directory))
+        print("ranking: BM25 (places, synonyms)", file=sys.stderr)
+    else:
+        index = index_for(directory)
+        print("ranking: BM25, re-ranked by sentence embeddings (embeddings extra)", file=sys.stderr)
     names = list(QUESTION_SETS) if args.name == "all" else [args.name]
     if args.thresholds:
         for name in names:

@@ -209,7 +209,22 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
     for language, path in train_models(settings, data, force=args.force).items():
         print(f"{language}: {path}")
+    _index_content(settings)
     return 0
+
+
+def _index_content(settings: Settings) -> None:
+    """Build each language's content index once, so that with the `embeddings` extra the
+    steps' vectors are cached before the first question instead of during it."""
+    from actions.content import index_for
+    from actions.content.semantic import available
+
+    if not available():
+        return
+    content = settings.DATA_DIR / "content"
+    for directory in sorted(p for p in content.iterdir() if p.is_dir()) if content.is_dir() else []:
+        index_for(directory)
+        print(f"content {directory.name}: indexed with sentence embeddings")
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

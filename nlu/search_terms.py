@@ -98,6 +98,7 @@ def search_words(
     extra_stop_words: Collection[str] = (),
     min_length: int = 2,
     numbers: bool = True,
+    keep_stop_words: bool = False,
 ) -> list[SearchWord]:
     """The search terms of a text in order, with repeats, each with the word it came from.
 
@@ -107,11 +108,13 @@ def search_words(
         extra_stop_words: The caller's own stop words (folded words, or their stems).
         min_length: Shorter parts are left out.
         numbers: Whether parts made of digits ("2027") are terms.
+        keep_stop_words: Keep the language's stop words (for phrases such as "have a say",
+            whose meaning is in them); the caller's own are left out all the same.
 
     Returns:
         One `SearchWord` per kept part; a hyphenated word shows as the whole word.
     """
-    common = stop_words(language)
+    common = frozenset() if keep_stop_words else stop_words(language)
     found = []
     for match in _WORD.finditer(unicodedata.normalize("NFKC", text).casefold()):
         word = match.group(0)
@@ -134,9 +137,15 @@ def search_terms(
     extra_stop_words: Collection[str] = (),
     min_length: int = 2,
     numbers: bool = True,
+    keep_stop_words: bool = False,
 ) -> list[str]:
     """The terms alone of `search_words` (same arguments)."""
     words = search_words(
-        text, language, extra_stop_words=extra_stop_words, min_length=min_length, numbers=numbers
+        text,
+        language,
+        extra_stop_words=extra_stop_words,
+        min_length=min_length,
+        numbers=numbers,
+        keep_stop_words=keep_stop_words,
     )
     return [w.term for w in words]

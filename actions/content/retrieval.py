@@ -2,34 +2,45 @@
 
 Each step of each module is a passage. Its text becomes terms through the shared
 `nlu.search_terms` (folded, stop words out, Snowball-stemmed), the same as partner matching,
-so "vouchers", "voucher's" and "voucher" meet. Two things are read from a question before it is
-ranked:
+so "vouchers", "voucher's" and "voucher" meet. Before it is ranked, a question is read:
 
+* **Clauses.** A clause that does not ask and speaks of the company ("we make windows in
+  Vilnius, 25 staff - how can we take part?") states facts: its words weigh FACT_WEIGHT, so
+  the question decides. A clause that neither asks nor speaks of the company names the subject
+  ("EDP in smart specialisation, what does it mean?") and weighs fully.
 * **Places.** A country, region or town in any form the geo data knows ("Skåne", "Tartu",
   "Trondheim", "Gdynia"; `nlu.places`) selects its country's module, and inside it the step
-  about that region, by a boost. Without a place, the SME's own country and region (from its
-  profile) get a smaller boost, a larger one when the question says "my region".
-* **Synonyms.** A phrase of a synonym group (data/content/<lang>/synonyms.yml: "RIS3", "smart
-  specialisation strategy"; "EEN", "Enterprise Europe Network") adds the group's key term on
-  both sides, so an abbreviation meets the words the content spells out.
+  about that region, by a boost; asked about with a word such as "priorities" or "national"
+  outside a fact clause, it multiplies the topic score in that module (PLACE_FOCUS_FACTOR).
+  Without a place, the SME's own country and region (from its profile) get a smaller boost, a
+  larger one when the question says "my region".
+* **Synonyms.** A phrase of a synonym group (the `synonyms` of data/content/<lang>/retrieval.yml:
+  "RIS3", "smart specialisation strategy"; "have a say", "take part") adds the group's key
+  term on both sides, so an abbreviation meets the words the content spells out. Phrases are
+  matched with their stop words, which often make the phrase.
+* **Typos.** A long word one edit from exactly one index term is read as that term, and one
+  edit from a stop word as a stop word ("specialisaton").
 
 Whether a question is answered at all is judged on its *topic* (the words that are not a
 place): "what is the VAT rate in Latvia" names a country with a module, but nothing in the
-modules speaks of VAT, so it is declined instead of answered with Latvia's priorities.
+modules speaks of VAT, so it is declined instead of answered with Latvia's priorities. With
+the `embeddings` extra installed, the best RERANK_DEPTH passages of a question that is answered
+are re-ranked by meaning (`actions.content.semantic`); which questions are declined does not
+change.
 """
-
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from actions.content import semantic
 from actions.content.modules import Module, load_modules
 from nlu.entities.lexicon import within_one_edit
 from nlu.entities.text import fold
@@ -41,7 +52,10 @@ TITLE_WEIGHT = 2  # a step's and module's title words count this many times
 COUNTRY_BOOST, REGION_BOOST = 1.15, 1.35  # the SME's own country module, and its region's step
 UNKNOWN_OWN_PLACE = 0.6  # "my region" from an SME whose region is not known yet
 PLACE_BONUS, PLACE_REGION_BONUS = 1.0, 3.0  # added for the place a question names
+PLACE_FOCUS_FACTOR = 1.6  # multiplies the topic score in the module of a country asked about
 MENTION_BONUS = 2.0  # added to a step that names the place the question names
+RERANK_DEPTH = 10  # passages the embedding model re-ranks, when installed
+SEMANTIC_WEIGHT = 6.0  # cosine similarity's weight beside the BM25 score relative to the best
 MIN_PLACE_SCORE = 2.5  # the topic score that answers inside the module of a named place
 PLACE_PROFILE_BONUS = 10.0  # puts a place's profile step first when that is all one asks
 MIN_ONE_WORD_SCORE = 4.0  # a step that shares one word with the question needs more
@@ -59,6 +73,7 @@ class RetrievalWords:
     stop_words: tuple[str, ...] = ()
     own_place: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
+    self_words: tuple[str, ...] = ()
     about_a_place: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
 
@@ -90,6 +105,8 @@ class Hit:
     words: int = 0
     #: The step a question that asks only about a place is answered with.
     place_profile: bool = False
+    #: Put first by its meaning, in a question that another passage's words answer.
+    vouched: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,10 @@ class Query:
     own_place: bool
     #: Names a place and asks nothing but its S3 profile ("Tartu priorities?").
     only_about_place: bool = False
+    #: Countries whose S3 the question asks about: a place named outside the clauses that state
+    #: company facts (anywhere, with "our region"), asked about with a word such as
+    #: "priority", "national" or "fields" ("is circular economy a priority in Poland?").
+    focus: frozenset[str] = frozenset()
 
 
 class Synonyms:
@@ -111,9 +132,7 @@ class Synonyms:
         self.phrases: list[tuple[tuple[str, ...], str]] = []
         for number, group in enumerate(groups):
             for phrase in group:
-                words = tuple(search_terms(str(phrase), language))
-                if len(words) == 1 and len(str(phrase).split()) > 1:
-                    continue  # "work together" without its stop word would be any "work"
+                words = tuple(every_word(str(phrase), language))
                 if words:
                     self.phrases.append((words, f"~{number}"))
 
@@ -131,8 +150,15 @@ class ContentIndex:
     """A BM25 index over every step of a set of modules."""
 
     def __init__(
-        self, modules: list[Module], language: str = "en", words: RetrievalWords | None = None
+        self,
+        modules: list[Module],
+        language: str = "en",
+        words: RetrievalWords | None = None,
+        *,
+        meaning: semantic.SemanticScores | None = None,
     ) -> None:
+        """`meaning`, when given, scores the passages' meaning (the `embeddings` extra); it
+        must hold the passages in the order `passage_texts(modules)` gives."""
         words = words or RetrievalWords()
         self.language = language
         self.modules = {m.id: m for m in modules}
@@ -140,14 +166,18 @@ class ContentIndex:
         self.synonyms = Synonyms(words.synonyms, language)
         self._own_place = _phrase_pattern(words.own_place)
         self._question_words = frozenset(fold(w) for w in words.question_words)
+        self._self_words = frozenset(fold(w) for w in words.self_words)
         self._stop = {fold(w) for w in words.stop_words}
         self._stop |= {stem(w, language) for w in self._stop}
         self._about_place = {
             term
             for word in words.about_a_place
             for raw in [search_terms(word, language)]
-            for term in [*raw, *self.synonyms.keys(raw)]
+            for term in [*raw, *self.synonyms.keys(every_word(word, language))]
         }
+        self._idf: dict[str, float] = {}  # filled once the documents are read
+        self._meaning = meaning
+        self._at: dict[int, int] = {}  # a passage's position, by identity
         self.passages: list[Passage] = []
         self._docs: list[Counter[str]] = []
         for module in modules:
@@ -164,6 +194,7 @@ class ContentIndex:
                         _mentions(places_in(f"{step.title} {step.body}", language)),
                     )
                 )
+                self._at[id(self.passages[-1])] = len(self.passages) - 1
                 titles = " ".join([module.title, step.title] * TITLE_WEIGHT)
                 self._docs.append(Counter(self.terms(f"{titles} {step.body}")))
         lengths = [sum(doc.values()) for doc in self._docs]
@@ -180,8 +211,8 @@ class ContentIndex:
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: its words' stems without stop words, and synonym keys."""
         words = search_terms(text, self.language)
-        kept = [w for w in words if w not in self._stop]
-        return kept + self.synonyms.keys(words)
+        kept = [w for w in words if not self._is_stop(w)]
+        return kept + self.synonyms.keys(every_word(text, self.language))
 
     def read(self, question: str, country: str | None = None, region: str | None = None) -> Query:
         """Split a question into its topic and the places it names; "my region" names the
@@ -191,28 +222,48 @@ class ContentIndex:
         if own_place and country and not any(p.country in self.by_country for p in places):
             places = (*places, Place(str(country).upper(), region, 0, 0))
         topic = question
-        for place in sorted(places, key=lambda p: -p.start):
-            topic = f"{topic[: place.start]} {topic[place.end :]}"
+        for place in places:  # blanked, not cut, so clause spans stay those of the question
+            topic = f"{topic[: place.start]}{' ' * (place.end - place.start)}{topic[place.end :]}"
+        clauses = self._clauses(topic)
         weights: dict[str, float] = {}
-        for clause, weight in self._clauses(topic):
-            for term in self.terms(clause):
+        for begin, end, weight in clauses:
+            for term in self.terms(topic[begin:end]):
                 known = self._known(term)
                 weights[known] = max(weights.get(known, 0.0), weight)
         asked = {term for term, weight in weights.items() if weight == 1.0}  # not the facts
-        only_place = any(p.country in self.by_country for p in places) and (
+        facts = [(begin, end) for begin, end, weight in clauses if weight < 1.0]
+        about = [p for p in places if own_place or not _within(p, facts)]
+        only_place = any(p.country in self.by_country for p in about) and (
             asked <= self._about_place
         )
-        return Query(weights, places, own_place, only_place)
+        focus = frozenset(p.country for p in about) if asked & self._about_place else frozenset()
+        return Query(weights, places, own_place, only_place, focus)
 
-    def _clauses(self, text: str) -> list[tuple[str, float]]:
-        """The clauses of a message with their weight: where a message mixes facts with a
-        question ("we make windows in Vilnius, 25 staff - how can we take part?"), the facts
-        weigh FACT_WEIGHT, so the question decides."""
-        clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
-        asking = [c for c in clauses if self._is_question(c)]
-        if not asking or len(asking) == len(clauses):
-            return [(text, 1.0)]
-        return [(c, 1.0 if c in asking else FACT_WEIGHT) for c in clauses]
+    def _clauses(self, text: str) -> list[tuple[int, int, float]]:
+        """The clauses of a message as (start, end, weight): where a message mixes facts about
+        the company with a question ("we make windows in Vilnius, 25 staff - how can we take
+        part?"), the facts weigh FACT_WEIGHT, so the question decides."""
+        spans, begin = [], 0
+        for match in [*_CLAUSE_BREAK.finditer(text), None]:
+            end = match.start() if match else len(text)
+            if text[begin:end].strip():
+                spans.append((begin, end))
+            begin = match.end() if match else len(text)
+        facts = {
+            (a, b)
+            for a, b in spans
+            if not self._is_question(text[a:b]) and self._speaks_of_self(text[a:b])
+        }
+        if not facts or len(facts) == len(spans):
+            return [(0, len(text), 1.0)]
+        return [(a, b, FACT_WEIGHT if (a, b) in facts else 1.0) for a, b in spans]
+
+    def _speaks_of_self(self, clause: str) -> bool:
+        """Whether a clause speaks of the SME ("we make windows", "our firm", "8 person
+        startup in Tartu"): only such a clause states facts beside the question; another clause
+        that does not ask ("EDP in smart specialisation, what does it mean") names its subject."""
+        words = fold(clause).split()
+        return any(w in self._self_words for w in words) or any(c.isdigit() for c in clause)
 
     def _is_question(self, clause: str) -> bool:
         words = fold(clause).split()
@@ -221,6 +272,19 @@ class ContentIndex:
     def asks_about_own_place(self, question: str) -> bool:
         """Whether a question speaks of the SME's own place ("my region", "where we are")."""
         return self._own_place is not None and bool(self._own_place.search(fold(question)))
+
+    def _is_stop(self, term: str) -> bool:
+        """A stop word, or a typo of a long one ("specialisaton")."""
+        if term in self._stop:
+            return True
+        if (
+            not self._idf
+            or term in self._idf
+            or len(term) < FUZZY_MIN_LETTERS
+            or not term.isalpha()
+        ):
+            return False
+        return any(len(s) >= FUZZY_MIN_LETTERS - 1 and within_one_edit(term, s) for s in self._stop)
 
     def _known(self, term: str) -> str:
         """An index term one typo away from a term the index lacks ("inov" -> "innov"), if
@@ -249,12 +313,32 @@ class ContentIndex:
             if topic <= 0 and not profile:
                 continue
             topic *= self._profile_boost(passage, query, country, region)
+            if passage.country in query.focus:
+                topic *= PLACE_FOCUS_FACTOR
             score = topic + place + (PLACE_PROFILE_BONUS if profile else 0.0)
             in_place = passage.country is not None and place > 0
             words = sum(1 for t in query.topic if t in doc and not t.startswith("~"))
             hits.append(Hit(passage, score, topic, in_place, words, profile))
         hits.sort(key=lambda h: (-h.score, h.passage.module_id, h.passage.step))
+        if self._meaning is not None and hits and answers(hits[0]):
+            hits = self._reranked(question, hits)
         return hits[:k]
+
+    def _reranked(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The best RERANK_DEPTH hits that answer, ordered by their BM25 score relative to the
+        best one plus SEMANTIC_WEIGHT times their meaning's similarity; the rest after them.
+        Only passages that answer compete, so whether a question is declined stays BM25's."""
+        assert self._meaning is not None
+        similarity = self._meaning.similarities(question)
+        best = hits[0].score
+        competing = [h for h in hits[:RERANK_DEPTH]]
+        competing.sort(
+            key=lambda h: -(h.score / best + SEMANTIC_WEIGHT * similarity[self._at[id(h.passage)]])
+        )
+        chosen = {id(h) for h in competing}
+        if competing and not answers(competing[0]):
+            competing[0] = replace(competing[0], vouched=True)
+        return competing + [h for h in hits if id(h) not in chosen]
 
     def answer(
         self, question: str, *, country: str | None = None, region: str | None = None
@@ -315,6 +399,17 @@ class ContentIndex:
         return REGION_BOOST if own is not None and passage.region == own.name else COUNTRY_BOOST
 
 
+def every_word(text: str, language: str) -> list[str]:
+    """A text's stemmed words, stop words included: what synonym phrases are matched on, so
+    that "have a say" or "take part" keep the words that make them a phrase."""
+    return search_terms(text, language, min_length=1, keep_stop_words=True)
+
+
+def _within(place: Place, spans: list[tuple[int, int]]) -> bool:
+    """Whether a place starts inside one of the spans."""
+    return any(a <= place.start < b for a, b in spans)
+
+
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern matching any of the folded phrases as whole words."""
     alternatives = sorted({re.escape(fold(p)) for p in phrases if p.strip()}, key=len, reverse=True)
@@ -329,7 +424,7 @@ def _mentions(places: Iterable[Place]) -> frozenset[str]:
 def answers(hit: Hit, threshold: float | None = None) -> bool:
     """Whether a hit's topic score is high enough to answer with it: `threshold` (MIN_SCORE
     by default), or MIN_PLACE_SCORE inside the module of a place the question names."""
-    if hit.place_profile:
+    if hit.place_profile or hit.vouched:
         return True
     needed = MIN_SCORE if threshold is None else threshold
     if hit.words < 2:
@@ -347,12 +442,21 @@ def read_words(directory: Path) -> RetrievalWords:
         stop_words=tuple(str(w) for w in raw.get("stop_words") or []),
         own_place=tuple(str(w) for w in raw.get("own_place") or []),
         question_words=tuple(str(w) for w in raw.get("question_words") or []),
+        self_words=tuple(str(w) for w in raw.get("self_words") or []),
         about_a_place=tuple(str(w) for w in raw.get("about_a_place") or []),
         synonyms=tuple(tuple(str(p) for p in group) for group in raw.get("synonyms") or []),
     )
 
 
+def passage_texts(modules: list[Module]) -> list[str]:
+    """Each step as the embedding model reads it: module title, step title and text."""
+    return [f"{m.title}. {step.title}. {step.body}" for m in modules for step in m.steps]
+
+
 @lru_cache(maxsize=8)
 def index_for(directory: Path) -> ContentIndex:
-    """The index of the modules in `directory` (named by its language), built once per process."""
-    return ContentIndex(load_modules(directory), directory.name, read_words(directory))
+    """The index of the modules in `directory` (named by its language), built once per process;
+    re-ranked by meaning when the `embeddings` extra is installed."""
+    modules = load_modules(directory)
+    meaning = semantic.SemanticScores(passage_texts(modules)) if semantic.available() else None
+    return ContentIndex(modules, directory.name, read_words(directory), meaning=meaning)

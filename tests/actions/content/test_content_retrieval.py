@@ -67,3 +67,43 @@ def test_evaluate_question_set_stays_above_the_floors() -> None:
     assert report.top3 >= 0.93
     assert report.answered >= 0.9
     assert report.rejected >= 0.9
+
+
+def test_synonym_phrases_keep_their_stop_words() -> None:
+    """ "have a say" and "take part" are phrases only with their stop words ("a", "part")."""
+    index = ContentIndex(
+        [], "en", RetrievalWords(synonyms=(("take part", "have a say", "get involved"),))
+    )
+    assert "~0" in index.terms("how can we have a say in it")
+    assert "~0" in index.terms("How an SME takes part")
+    assert "~0" not in index.terms("what do they say about it")
+
+
+def test_a_typo_of_a_stop_word_is_a_stop_word() -> None:
+    index = index_for(content_dir("en"))
+    assert index.read("sweden smart specialisaton how does it work").topic == {"work": 1.0}
+
+
+def test_only_a_clause_about_the_company_weighs_as_facts() -> None:
+    index = index_for(content_dir("en"))
+    subject = index.read("edp in smart specialisation, what does it mean").topic
+    assert subject["edp"] == 1.0
+    facts = index.read("we make chairs in a small town, how do vouchers work?").topic
+    assert facts["chair"] < 1.0 and facts["voucher"] == 1.0
+
+
+def test_a_country_asked_about_leads_to_its_module() -> None:
+    index = index_for(content_dir("en"))
+    question = "is the circular economy among the national priorities of poland"
+    assert index.read(question).focus == {"PL"}
+    hit = index.answer(question)
+    assert hit is not None and hit.passage.module_id == "s3_poland"
+    # A place named beside a question that is not about its S3 does not pull it there.
+    assert index.read("estonian innovation voucher, how much is it?").focus == frozenset()
+
+
+def test_a_place_in_a_fact_clause_does_not_make_a_question_about_the_place() -> None:
+    query = index_for(content_dir("en")).read(
+        "we make bike parts in kaunas, how can we have a say in the priorities"
+    )
+    assert not query.only_about_place and not query.focus
