@@ -28,6 +28,7 @@ the `embeddings` extra installed, the best RERANK_DEPTH passages of a question t
 are re-ranked by meaning (`actions.content.semantic`); which questions are declined does not
 change.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,6 +55,7 @@ UNKNOWN_OWN_PLACE = 0.6  # "my region" from an SME whose region is not known yet
 PLACE_BONUS, PLACE_REGION_BONUS = 1.0, 3.0  # added for the place a question names
 PLACE_FOCUS_FACTOR = 1.6  # multiplies the topic score in the module of a country asked about
 MENTION_BONUS = 2.0  # added to a step that names the place the question names
+RERANK_MARGIN = 0.6  # re-rank only when another module comes this close (chosen on tuning sets)
 RERANK_DEPTH = 10  # passages the embedding model re-ranks, when installed
 SEMANTIC_WEIGHT = 6.0  # cosine similarity's weight beside the BM25 score relative to the best
 MIN_PLACE_SCORE = 2.5  # the topic score that answers inside the module of a named place
@@ -320,9 +322,17 @@ class ContentIndex:
             words = sum(1 for t in query.topic if t in doc and not t.startswith("~"))
             hits.append(Hit(passage, score, topic, in_place, words, profile))
         hits.sort(key=lambda h: (-h.score, h.passage.module_id, h.passage.step))
-        if self._meaning is not None and hits and answers(hits[0]):
+        if self._meaning is not None and hits and answers(hits[0]) and self._close(hits):
             hits = self._reranked(question, hits)
         return hits[:k]
+
+    @staticmethod
+    def _close(hits: list[Hit]) -> bool:
+        """Whether another module's best passage comes within RERANK_MARGIN of the best one:
+        only then is meaning asked to decide (embedding a question costs far more than BM25)."""
+        best = hits[0]
+        rival = next((h for h in hits if h.passage.module_id != best.passage.module_id), None)
+        return rival is not None and rival.score >= RERANK_MARGIN * best.score
 
     def _reranked(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The best RERANK_DEPTH hits that answer, ordered by their BM25 score relative to the
