@@ -179,7 +179,7 @@ async def _erase_under_lock(engine: Engine, sender_id: str) -> int:
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.dialogue.bot_data import validate_bot_data
+    from bot.dialogue.bot_data import unspoken_languages, validate_bot_data
 
     problems: list[object] = list(
         validate_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
@@ -190,6 +190,14 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         return 1
     print(f"Data in {settings.DATA_DIR} is valid.")
+    for code, missing in unspoken_languages(
+        settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE
+    ).items():
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        print(
+            f"note: '{code}' has NLU data but is not spoken yet: {len(missing)} responses "
+            f"have no '{code}' variation ({shown})"
+        )
     return 0
 
 

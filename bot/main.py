@@ -48,7 +48,7 @@ def train_models(settings: Settings, data: BotData, *, force: bool = False) -> d
     from nlu import train
 
     paths = {}
-    for language, nlu_dir in data.nlu_dirs.items():
+    for language, nlu_dir in data.spoken_nlu_dirs.items():
         result = train(nlu_dir, settings.MODELS_DIR, language=language, force=force)
         logger.info(
             "NLU model for %s: %s (%s)",
@@ -104,7 +104,7 @@ def build_agent(settings: Settings, engine: Engine | None = None) -> Agent:
         interpreter_for=make_interpreters(settings, data),
         default_language=settings.DEFAULT_LANGUAGE,
         max_message_chars=settings.MAX_MESSAGE_CHARS,
-        languages=frozenset(data.nlu_dirs),
+        languages=data.spoken,
         language_detector=make_language_detector(settings),
         choices=ChoiceReader.load(settings.DATA_DIR),
         lock_wait_seconds=settings.LOCK_WAIT_SECONDS,

@@ -17,11 +17,23 @@ from bot.dialogue.stories import load_stories
 
 @dataclass
 class BotData:
-    """The validated domain and rules, and where each language's NLU data is."""
+    """The validated domain and rules, and where each language's NLU data is.
+
+    `nlu_dirs` holds every language with NLU data; `spoken` only those the assistant also
+    answers in (the default language, and each language every response has a variation for).
+    A language whose data is still partial is understood by nobody and is named to the user as
+    not spoken, instead of mixing languages in one conversation.
+    """
 
     domain: Domain
     rules: RuleSet
     nlu_dirs: dict[str, Path]
+    spoken: frozenset[str]
+
+    @property
+    def spoken_nlu_dirs(self) -> dict[str, Path]:
+        """The NLU directories of the spoken languages: the models to train and load."""
+        return {code: path for code, path in self.nlu_dirs.items() if code in self.spoken}
 
 
 def load_bot_data(data_dir: Path, *, default_language: str = "en") -> BotData:
@@ -34,11 +46,46 @@ def load_bot_data(data_dir: Path, *, default_language: str = "en") -> BotData:
     if problems:
         raise problems[0]
     domain = load_domain(data_dir / "domain")
+    nlu_dirs = _nlu_dirs(data_dir)
+    spoken = {default_language} | {
+        code for code in nlu_dirs if not missing_responses(domain, code, default_language)
+    }
     return BotData(
         domain=domain,
         rules=load_rules(rule_files(data_dir), domain),
-        nlu_dirs=_nlu_dirs(data_dir),
+        nlu_dirs=nlu_dirs,
+        spoken=frozenset(spoken),
     )
+
+
+def missing_responses(domain: Domain, language: str, default_language: str = "en") -> list[str]:
+    """The responses with no variation for `language` (a `language` slot condition; for the
+    default language, a variation without one), in name order."""
+
+    def speaks(variation: dict[str, object]) -> bool:
+        conditions = variation.get("condition") or []
+        assert isinstance(conditions, list)
+        for condition in conditions:
+            if isinstance(condition, dict) and condition.get("name") == "language":
+                return bool(condition.get("value") == language)
+        return language == default_language
+
+    return sorted(
+        name
+        for name, variations in domain.responses.items()
+        if not any(speaks(variation) for variation in variations)
+    )
+
+
+def unspoken_languages(data_dir: Path, *, default_language: str = "en") -> dict[str, list[str]]:
+    """Languages with NLU data that are not spoken yet, with the responses they lack."""
+    domain = load_domain(data_dir / "domain")
+    return {
+        code: missing
+        for code in _nlu_dirs(data_dir)
+        if code != default_language
+        and (missing := missing_responses(domain, code, default_language))
+    }
 
 
 def validate_bot_data(data_dir: Path, *, default_language: str = "en") -> list[DataError]:

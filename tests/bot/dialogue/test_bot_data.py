@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import get_settings
-from bot.dialogue.bot_data import load_bot_data, validate_bot_data
+from bot.dialogue.bot_data import load_bot_data, missing_responses, validate_bot_data
 from bot.dialogue.errors import DataError
 
 REAL_DATA = get_settings().DATA_DIR
@@ -172,3 +172,39 @@ def test_cli_validate_reports_a_broken_content_module(
     finally:
         get_settings.cache_clear()
     assert "zz_broken.md: missing front-matter key(s)" in capsys.readouterr().err
+
+
+def test_a_language_is_spoken_only_once_every_response_has_its_variation(data_dir: Path) -> None:
+    """NLU data alone does not make a language spoken: a partial translation would mix
+    languages in one conversation. Estonian stands for any language being written."""
+    shutil.copytree(data_dir / "nlu" / "en", data_dir / "nlu" / "et")
+    partial = load_bot_data(data_dir)
+    assert "et" in partial.nlu_dirs and "et" not in partial.spoken
+    assert "et" not in partial.spoken_nlu_dirs and "en" in partial.spoken_nlu_dirs
+    missing = missing_responses(partial.domain, "et")
+    assert "utter_greet" in missing and missing == sorted(missing)
+
+    lines = ["responses:"]
+    for name in partial.domain.responses:
+        lines += [
+            f"  {name}:",
+            "    - text: Tere!",
+            "      condition: [{type: slot, name: language, value: et}]",
+        ]
+    (data_dir / "domain" / "responses_et.yml").write_text("\n".join(lines) + "\n", "utf-8")
+    complete = load_bot_data(data_dir)
+    assert "et" in complete.spoken and missing_responses(complete.domain, "et") == []
+    assert missing_responses(complete.domain, "en") == []
+
+
+def test_validate_names_a_language_that_is_not_spoken_yet(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(data_dir / "nlu" / "en", data_dir / "nlu" / "et")
+    monkeypatch.setenv("DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    try:
+        assert main(["data", "validate"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "note: 'et' has NLU data but is not spoken yet" in capsys.readouterr().out

@@ -27,34 +27,34 @@ async def _state(agent: Agent, sender: str = "l1") -> dict[str, Any]:
     return state
 
 
-async def test_greeting_in_lithuanian_gets_the_notice_and_starts_nothing(agent: Agent) -> None:
-    replies = await _say(agent, "Labas")
+async def test_greeting_in_estonian_gets_the_notice_and_starts_nothing(agent: Agent) -> None:
+    replies = await _say(agent, "Tere")
     assert len(replies) == 1
-    assert replies[0].startswith("Labas!")
-    assert "Lithuanian" in replies[0] and "English" in replies[0]
+    assert replies[0].startswith("Tere!")
+    assert "Estonian" in replies[0] and "English" in replies[0]
     state = await _state(agent)
     assert state["active_loop"] == {}
     assert state["slots"]["journey_goal"] is None and state["slots"]["language"] == "en"
     users = [e for e in state["events"] if e["event"] == "user"]
-    assert users[-1]["text"] == "Labas"  # the message is logged ...
+    assert users[-1]["text"] == "Tere"  # the message is logged ...
     assert users[-1]["parse_data"]["intent"]["name"] == "unsupported_language"
     assert state["events"][-1]["event"] == "rewind"  # ... and reverted
 
 
-async def test_finnish_sentence_about_the_company_gets_the_notice(agent: Agent) -> None:
-    replies = await _say(agent, "Yrityksemme valmistaa fermentoituja elintarvikkeita Turussa")
-    assert replies[0].startswith("Hei!") and "Finnish (suomi)" in replies[0]
+async def test_polish_sentence_about_the_company_gets_the_notice(agent: Agent) -> None:
+    replies = await _say(agent, "Nasza firma produkuje fermentowaną żywność w Gdańsku")
+    assert replies[0].startswith("Dzień dobry!") and "Polish (polski)" in replies[0]
     assert (await _state(agent))["slots"]["company_name"] is None
 
 
 async def test_notice_inside_the_form_leaves_the_question_open(agent: Agent) -> None:
     await _say(agent, "/check_voucher")
     before = (await _state(agent))["slots"]
-    replies = await _say(agent, "Labas")
-    assert "Lithuanian" in replies[0]
+    replies = await _say(agent, "Tere")
+    assert "Estonian" in replies[0]
     state = await _state(agent)
     assert state["active_loop"]["name"] == "profile_form"
-    assert state["slots"] == before  # no slot changed: "Labas" is not the company's name
+    assert state["slots"] == before  # no slot changed: "Tere" is not the company's name
     await _say(agent, "Baltic Photonics UAB")
     assert (await _state(agent))["slots"]["company_name"] == "Baltic Photonics UAB"
 
@@ -114,7 +114,7 @@ async def test_a_spoken_language_switches_the_conversation(
     assert not any("don't speak" in r for r in replies)
     assert (await _state(agent))["slots"]["language"] == "fi"
     assert interpreter.languages == ["fi"]
-    replies = await _say(agent, "Labas")
+    replies = await _say(agent, "Tere")
     assert "English, Finnish (suomi)" in replies[0]  # every spoken language, by name
 
 
