@@ -512,8 +512,13 @@ class Agent:
 
     @property
     def languages(self) -> frozenset[str]:
-        """The languages the assistant speaks (those with NLU data)."""
+        """The languages the assistant speaks (see `BotData.spoken`)."""
         return self._languages
+
+    @property
+    def default_language(self) -> str:
+        """The language of a conversation until another one is chosen or detected."""
+        return self._default_language
 
     def set_outbound(self, channel: str, port: Outbound) -> None:
         """Deliver the messages appended outside turns to `channel`'s conversations via `port`."""

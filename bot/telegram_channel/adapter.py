@@ -167,9 +167,10 @@ class TelegramAdapter:
         )
         application.add_error_handler(self.on_error)
 
-    def bot_commands(self) -> list[BotCommand]:
-        """The command menu, described by the domain's `utter_command_*` responses."""
-        return [BotCommand(c, self._text(f"utter_command_{c}") or c) for c in COMMANDS]
+    def bot_commands(self, language: str | None = None) -> list[BotCommand]:
+        """The command menu, described by the domain's `utter_command_*` responses in
+        `language` (the default language's when None)."""
+        return [BotCommand(c, self._text(f"utter_command_{c}", language) or c) for c in COMMANDS]
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -344,13 +345,22 @@ class TelegramAdapter:
         logger.info("chat %s: stored data deleted on request (%d rows)", chat_id, deleted)
         await self._say(context, chat_id, "utter_data_deleted")
 
-    def _text(self, response: str) -> str | None:
-        rendered = render_response(self.agent.domain, response, {}, channel=CHANNEL)
+    def _text(self, response: str, language: str | None = None) -> str | None:
+        slots = {"language": language} if language else {}
+        rendered = render_response(self.agent.domain, response, slots, channel=CHANNEL)
         return None if rendered is None else rendered.get("text")
 
+    async def _language_of(self, chat_id: int) -> str | None:
+        """The chat's conversation language (its `language` slot), if it has a conversation."""
+        state = await self.agent.tracker_state(sender_id_of(chat_id), include_events="NONE")
+        language = (state or {}).get("slots", {}).get("language")
+        return str(language) if language else None
+
     async def _say(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, response: str) -> None:
-        """Send one of the domain's responses (not a dialogue turn: nothing is stored)."""
-        rendered = render_response(self.agent.domain, response, {}, channel=CHANNEL)
+        """Send one of the domain's responses in the chat's language (not a dialogue turn:
+        nothing is stored)."""
+        slots = {"language": await self._language_of(chat_id)}
+        rendered = render_response(self.agent.domain, response, slots, channel=CHANNEL)
         if rendered is None:
             logger.error("the domain has no response %s", response)
             return

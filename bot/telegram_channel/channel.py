@@ -83,6 +83,13 @@ class TelegramChannel:
         application = self.application
         await application.initialize()
         await application.bot.set_my_commands(self.adapter.bot_commands())
+        for language in sorted(
+            self.adapter.agent.languages - {self.adapter.agent.default_language}
+        ):
+            # Telegram shows each user the menu of their app's language, the default otherwise.
+            await application.bot.set_my_commands(
+                self.adapter.bot_commands(language), language_code=language
+            )
         if self.webhook_url:
             await application.bot.set_webhook(
                 self.webhook_url,
