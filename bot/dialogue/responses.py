@@ -51,13 +51,24 @@ def render_response(
 def _choose(
     variations: list[dict[str, Any]], slots: dict[str, Any], channel: str | None
 ) -> dict[str, Any] | None:
+    """The first conditional variation whose conditions all hold, one that names the
+    conversation's language first (so a `journey_goal` variation of the default language
+    never wins over the conversation's own language); else the first plain one."""
     fitting = [v for v in variations if v.get("channel") in (None, channel)]
-    conditional = [v for v in fitting if v.get("condition")]
-    for variation in conditional:
-        if all(slots.get(c["name"]) == c.get("value") for c in variation["condition"]):
-            return variation
+    holding = [
+        v
+        for v in fitting
+        if v.get("condition")
+        and all(slots.get(c["name"]) == c.get("value") for c in v["condition"])
+    ]
+    if holding:
+        return min(holding, key=lambda v: not _names_language(v))  # stable: file order kept
     plain = [v for v in fitting if not v.get("condition")]
     return plain[0] if plain else None
+
+
+def _names_language(variation: dict[str, Any]) -> bool:
+    return any(c.get("name") == "language" for c in variation.get("condition") or ())
 
 
 def fill_placeholders(text: str, values: dict[str, Any]) -> str:
