@@ -11,6 +11,7 @@ Public API::
 This package imports nothing from ``bot`` or ``actions``.
 """
 
+import nlu.spacy_languages  # noqa: F401  (registers language codes spaCy lacks before any use)
 from nlu.annotations import EntityAnnotation
 from nlu.errors import NluDataError, NluError, NluModelError
 from nlu.interpreter import FALLBACK_INTENT, Interpreter
