@@ -15,6 +15,7 @@ from actions import profile_fields as fields
 from actions import store
 from actions.countries import find_country
 from actions.eligibility.naming import Names
+from actions.formatting import format_number
 from actions.profile_labels import partner_type_name
 from bot.storage import crud, session
 from bot.storage.identity import belongs_to
@@ -92,15 +93,15 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
         )
         or not_given,
         "employees_text": _number(slots.get("employees"), not_given),
-        "turnover_text": _euros(slots.get("annual_turnover_eur"), not_given),
-        "balance_sheet_text": _euros(slots.get("balance_sheet_eur"), not_given),
+        "turnover_text": _euros(slots.get("annual_turnover_eur"), not_given, language),
+        "balance_sheet_text": _euros(slots.get("balance_sheet_eur"), not_given, language),
         "ownership_text": ownership,
         "year_text": _number(slots.get("year_founded"), not_given),
         "offer_text": slots.get("offer_description") or not_given,
         "need_text": slots.get("need_description") or not_given,
         "partner_type_text": partner_type_name(slots.get("partner_type"), language) or not_given,
         "targets_text": ", ".join(c.name(language) for c in targets if c) or not_given,
-        "de_minimis_text": _euros(slots.get("de_minimis_received_eur"), not_given),
+        "de_minimis_text": _euros(slots.get("de_minimis_received_eur"), not_given, language),
     }
 
 
@@ -116,10 +117,10 @@ def _number(value: Any, not_given: str) -> str:
     return f"{int(value):d}" if isinstance(value, int | float) else not_given
 
 
-def _euros(value: Any, not_given: str) -> str:
+def _euros(value: Any, not_given: str, language: str) -> str:
     if not isinstance(value, int | float):
         return not_given
-    return f"EUR {value:,.0f}".replace(",", " ")
+    return f"EUR {format_number(round(value), language)}"
 
 
 class ActionExplainField(Action):

@@ -37,7 +37,7 @@ from actions.eligibility.guess import (
 from actions.eligibility.nace import NaceError
 from actions.eligibility.naming import Names
 from actions.eligibility.national import NationalFit, national_fits
-from actions.eligibility.sme import format_number
+from actions.formatting import format_number
 
 PROFILE_SLOTS = (
     "company_name",
@@ -303,9 +303,9 @@ def _send_answer(
         if cost is not None:
             dispatcher.utter_message(
                 response="utter_voucher_amount",
-                voucher_eur=format_number(result.voucher_eur),
-                eligible_cost_eur=format_number(cost),
-                own_share_eur=format_number(cost - result.voucher_eur),
+                voucher_eur=format_number(result.voucher_eur, language),
+                eligible_cost_eur=format_number(cost, language),
+                own_share_eur=format_number(cost - result.voucher_eur, language),
             )
     dispatcher.utter_message(
         response="utter_voucher_demo_note",

@@ -14,7 +14,7 @@ from typing import Any
 
 from actions.eligibility.company import to_decimal
 from actions.eligibility.scheme import Scheme, SchemeError, pick
-from actions.eligibility.sme import format_number
+from actions.formatting import format_number
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def declarations(scheme: Scheme, verdict: str, situation: Situation, language: s
     for item in section.get("declarations") or ():
         params = scheme.rule(str(item["rule"])).params
         if _matters(item.get("when"), params, situation):
-            shown = {k: _shown(v) for k, v in params.items()}
+            shown = {k: _shown(v, language) for k, v in params.items()}
             found.append(pick(item["text"], language).format(**shown))
     return found
 
@@ -66,8 +66,8 @@ def _matters(when: Any, params: Mapping[str, Any], situation: Situation) -> bool
     raise SchemeError(f"application: unknown condition {when!r}")
 
 
-def _shown(value: Any) -> Any:
-    """A param as a reason text shows it: numbers with thousands separators."""
+def _shown(value: Any, language: str) -> Any:
+    """A param as a reason text shows it: numbers grouped as the language writes them."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_number(Decimal(str(value)))
+        return format_number(Decimal(str(value)), language)
     return value

@@ -18,7 +18,8 @@ from actions.eligibility.founding import operating_months, shown
 from actions.eligibility.nace import nace_contains, nace_matches, normalise_nace
 from actions.eligibility.naming import Names
 from actions.eligibility.scheme import RuleSpec, Texts, pick
-from actions.eligibility.sme import SmeAssessment, Status, format_number
+from actions.eligibility.sme import SmeAssessment, Status
+from actions.formatting import format_number
 
 MONTHS_PER_YEAR = 12
 SME_CLASSES = frozenset({"micro", "small", "medium"})
@@ -44,7 +45,7 @@ class Context:
         if value is None:
             return pick(self.unknown_value, self.language)
         if isinstance(value, Decimal):
-            return format_number(value)
+            return format_number(value, self.language)
         return str(value)
 
     def country(self, code: str | None) -> str:
@@ -236,7 +237,7 @@ def check_de_minimis(ctx: Context) -> Outcome:
     """V6: de minimis of the last three years plus this voucher within the ceiling."""
     received = ctx.profile.de_minimis_received_eur
     ceiling = Decimal(str(ctx.spec.params["ceiling_eur"]))
-    values = {"ceiling": format_number(ceiling), "received": ctx.show(received)}
+    values = {"ceiling": format_number(ceiling, ctx.language), "received": ctx.show(received)}
     if received is None:
         return Outcome("unknown", "unknown_received", values, ("de_minimis_received_eur",))
     if received > ceiling:
@@ -244,7 +245,10 @@ def check_de_minimis(ctx: Context) -> Outcome:
     if ctx.voucher_eur is None:
         return Outcome("unknown", "unknown_amount", values, ("eligible_cost_eur",))
     total = received + ctx.voucher_eur
-    values |= {"voucher": format_number(ctx.voucher_eur), "total": format_number(total)}
+    values |= {
+        "voucher": format_number(ctx.voucher_eur, ctx.language),
+        "total": format_number(total, ctx.language),
+    }
     return Outcome(
         "pass" if total <= ceiling else "fail", "pass" if total <= ceiling else "over", values
     )
@@ -327,7 +331,7 @@ def check_project_size(ctx: Context) -> Outcome:
     """V13: the eligible cost reaches the minimum project size."""
     cost = ctx.profile.eligible_cost_eur
     minimum = Decimal(str(ctx.spec.params["min_project_eur"]))
-    values = {"cost": ctx.show(cost), "minimum": format_number(minimum)}
+    values = {"cost": ctx.show(cost), "minimum": format_number(minimum, ctx.language)}
     if cost is None:
         return Outcome("unknown", "unknown", values, ("eligible_cost_eur",))
     return (
@@ -343,11 +347,11 @@ def check_cofinancing(ctx: Context) -> Outcome:
     if cost is None or ctx.voucher_eur is None:
         return Outcome("unknown", "unknown", {}, ("eligible_cost_eur",))
     values = {
-        "cost": format_number(cost),
+        "cost": format_number(cost, ctx.language),
         "rate": str(ctx.spec.params["rate_pct"]),
-        "cap": format_number(Decimal(str(ctx.spec.params["max_voucher_eur"]))),
-        "voucher": format_number(ctx.voucher_eur),
-        "own_share": format_number(cost - ctx.voucher_eur),
+        "cap": format_number(Decimal(str(ctx.spec.params["max_voucher_eur"])), ctx.language),
+        "voucher": format_number(ctx.voucher_eur, ctx.language),
+        "own_share": format_number(cost - ctx.voucher_eur, ctx.language),
     }
     return Outcome("pass", "pass", values)
 
@@ -371,7 +375,7 @@ def note_quotes(ctx: Context) -> Outcome:
     """V19: how many quotes, by the cost when it is known."""
     cost = ctx.profile.eligible_cost_eur
     threshold = Decimal(str(ctx.spec.params["extra_quotes_over_eur"]))
-    values = {"threshold": format_number(threshold), "cost": ctx.show(cost)}
+    values = {"threshold": format_number(threshold, ctx.language), "cost": ctx.show(cost)}
     if cost is None:
         return Outcome("pass", "note", values)
     return Outcome("pass", "three_quotes" if cost > threshold else "one_quote", values)
@@ -408,7 +412,7 @@ def check_age(ctx: Context) -> Outcome:
         # up to `tolerance_months` too many: a company that may still be young enough is
         # not turned away.
         low = high - params.get("tolerance_months", 0)
-    values["years"] = format_number(Decimal(high // MONTHS_PER_YEAR))
+    values["years"] = format_number(Decimal(high // MONTHS_PER_YEAR), ctx.language)
     values["months"] = shown(span)
     if "min_months" in params and high < params["min_months"]:
         return Outcome("fail", "too_young", values)

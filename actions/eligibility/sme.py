@@ -11,17 +11,11 @@ from actions.eligibility.company import CompanyProfile, Enterprise
 from actions.eligibility.ownership import Holding, Ownership, holdings, owner_name, read_ownership
 from actions.eligibility.periods import two_periods
 from actions.eligibility.scheme import SizeClass, SmeDefinition, pick
+from actions.formatting import format_number
 
 Status = Literal["pass", "fail", "unknown"]
 Metric = Literal["employees", "annual_turnover_eur", "balance_sheet_eur"]
 HUNDRED = Decimal(100)
-
-
-def format_number(value: Decimal) -> str:
-    """A figure as people write it: ``50,000,000``, ``252.5``, ``4,000.8``."""
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def aggregate(
     own = getattr(profile, metric)
     total: Decimal | None = own
     missing: list[str] = [metric] if own is None else []
-    terms = [pick(sme.text["own"], language).format(value=_show(own, unknown, unit))]
+    terms = [pick(sme.text["own"], language).format(value=_show(own, unknown, unit, language))]
     for holding in holdings(profile):
         weight = _weight(holding, sme)
         if weight == 0 or (ownership is not None and not ownership.counts(holding)):
@@ -90,18 +84,20 @@ def aggregate(
         elif total is not None:
             total += value * weight
         key = "linked" if weight == 1 else "partner"
-        share = format_number(holding.enterprise.share_pct)
+        share = format_number(holding.enterprise.share_pct, language)
         terms.append(
-            pick(sme.text[key], language).format(value=_show(value, unknown, unit), share=share)
+            pick(sme.text[key], language).format(
+                value=_show(value, unknown, unit, language), share=share
+            )
         )
     expression = " + ".join(terms)
     if len(terms) > 1 and total is not None:
-        expression += f" = {unit}{format_number(total)}"
+        expression += f" = {unit}{format_number(total, language)}"
     return Aggregate(total, expression, tuple(missing))
 
 
-def _show(value: Decimal | None, unknown: str, unit: str) -> str:
-    return unknown if value is None else unit + format_number(value)
+def _show(value: Decimal | None, unknown: str, unit: str, language: str) -> str:
+    return unknown if value is None else unit + format_number(value, language)
 
 
 def _lt(value: Decimal | None, limit: Decimal) -> bool | None:
@@ -147,9 +143,9 @@ def assess_figures(
             "headcount": h.expression,
             "turnover": t.expression,
             "balance": b.expression,
-            "ceiling": format_number(size.headcount_below),
-            "turnover_max": format_number(size.turnover_max_eur),
-            "balance_max": format_number(size.balance_sheet_max_eur),
+            "ceiling": format_number(size.headcount_below, language),
+            "turnover_max": format_number(size.turnover_max_eur, language),
+            "balance_max": format_number(size.balance_sheet_max_eur, language),
             "category": pick(size.name, language),
         }
 
@@ -179,8 +175,8 @@ def _assess(
     """Public control first (Art. 3(4)), then the ceilings over two periods (Art. 4(2))."""
     if ownership.public_pct >= sme.public_control_from_pct:
         values = {
-            "public_share": format_number(ownership.public_pct),
-            "public_from": format_number(sme.public_control_from_pct),
+            "public_share": format_number(ownership.public_pct, language),
+            "public_from": format_number(sme.public_control_from_pct, language),
         }
         return SmeAssessment("fail", "not_sme", "not_sme_public", values, ())
     now = assess_figures(profile, sme, ownership, language)
@@ -194,7 +190,7 @@ def _assess(
 
 
 def _autonomy_note(holding: Holding, sme: SmeDefinition, language: str) -> Note:
-    share = format_number(holding.enterprise.share_pct)
+    share = format_number(holding.enterprise.share_pct, language)
     return "investor_autonomous", {
         "owner": owner_name(holding.enterprise, sme, language),
         "share": share,
@@ -217,7 +213,7 @@ def assess_sme(profile: CompanyProfile, sme: SmeDefinition, language: str = "en"
     first = favourable.open[0].enterprise
     values = {
         "owner": owner_name(first, sme, language),
-        "share": format_number(first.share_pct),
+        "share": format_number(first.share_pct, language),
         "conditions": conditions_said(first, sme, language),
     }
     return SmeAssessment("unknown", None, "unknown_investor", values, favourable.open_facts)
@@ -231,7 +227,7 @@ def conditions_said(enterprise: Enterprise, sme: SmeDefinition, language: str) -
     for condition in kind.conditions if kind else ():
         value = getattr(enterprise, condition.field)
         unit = "EUR " if condition.field.endswith("_eur") else ""
-        shown = _show(value, unknown, unit)
+        shown = _show(value, unknown, unit, language)
         template = pick(sme.condition_phrases[condition.field], language)
-        said.append(template.format(limit=format_number(condition.limit), value=shown))
+        said.append(template.format(limit=format_number(condition.limit, language), value=shown))
     return pick(sme.text["and"], language).join(said)

@@ -22,7 +22,8 @@ from actions.eligibility.engine import check_conditions
 from actions.eligibility.nace import nace_contains, nace_matches
 from actions.eligibility.national import national_fits
 from actions.eligibility.rules import CHECKS
-from actions.eligibility.sme import aggregate, format_number
+from actions.eligibility.sme import aggregate
+from actions.formatting import format_number
 
 SCHEME = load_scheme(vouchers_dir())
 PACKAGE = Path(__file__).resolve().parents[3] / "actions" / "eligibility"
@@ -165,6 +166,14 @@ def test_format_number() -> None:
     assert format_number(Decimal("50000000")) == "50,000,000"
     assert format_number(Decimal("252.50")) == "252.5"
     assert format_number(Decimal("2666.66")) == "2,666.66"
+    assert format_number(Decimal("2666.666")) == "2,666.67"  # at most two decimals
+
+
+def test_format_number_follows_the_language() -> None:
+    assert format_number(Decimal("50000000"), "fi") == "50\u00a0000\u00a0000"
+    assert format_number(Decimal("4000.8"), "sv") == "4\u00a0000,8"
+    assert format_number(Decimal("4000.8"), "da") == "4.000,8"
+    assert format_number(Decimal("1250000"), "xx") == "1,250,000"  # an unknown language: English
 
 
 def test_engine_does_not_import_rasa_sdk() -> None:
