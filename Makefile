@@ -22,9 +22,10 @@ run: install
 	$(BIN)/s3bot seed
 	$(BIN)/s3bot serve --demo-page-port 8001
 
-## The test suite without the tests marked slow (PostgreSQL tests run when TEST_DATABASE_URL is set).
+## The test suite without the tests marked slow (PostgreSQL tests run when TEST_DATABASE_URL is set),
+## on one worker per core (pytest-xdist), each test file on one worker (module fixtures stay shared).
 test: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile
 
 ## The tests marked slow: NLU targets, several workers on PostgreSQL, real Rasa, the widget API and
 ## the staff console over live servers (CI runs them);

@@ -97,6 +97,7 @@ def _comparable(event: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+@pytest.mark.slow  # starts the action server as a process of its own
 async def test_action_server_and_in_process_give_the_same_conversation(
     make_agent: Callable[..., Agent], action_server: str
 ) -> None:
