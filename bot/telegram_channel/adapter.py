@@ -53,9 +53,10 @@ AGENT_COMMANDS = {
     "help": "/ask_help",
     "menu": "/show_menu",
     "restart": "/restart",
+    "language": "/switch_language",
 }
 # Commands the adapter answers itself, each with one response.
-OWN_COMMANDS = ("privacy", "delete_my_data", "language")
+OWN_COMMANDS = ("privacy", "delete_my_data")
 COMMANDS = (*AGENT_COMMANDS, *OWN_COMMANDS)
 
 DeleteSenderData = Callable[[str], Awaitable[int]]
@@ -144,7 +145,6 @@ class TelegramAdapter:
         application.add_handler(
             CommandHandler("delete_my_data", self.on_delete_my_data, filters=new)
         )
-        application.add_handler(CommandHandler("language", self.on_language, filters=new))
         application.add_handler(CallbackQueryHandler(self.on_callback))
         application.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
         application.add_handler(
@@ -245,10 +245,6 @@ class TelegramAdapter:
     async def on_privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """What is stored, why, and for how long."""
         await self._answer_own(update, context, "utter_privacy")
-
-    async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The languages on offer."""
-        await self._answer_own(update, context, "utter_language_choice")
 
     async def on_delete_my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ask for confirmation; the buttons' payloads are handled in `on_callback`."""
@@ -351,8 +347,15 @@ class TelegramAdapter:
         return None if rendered is None else rendered.get("text")
 
     async def _language_of(self, chat_id: int) -> str | None:
-        """The chat's conversation language (its `language` slot), if it has a conversation."""
-        state = await self.agent.tracker_state(sender_id_of(chat_id), include_events="NONE")
+        """The chat's conversation language (its `language` slot), if it has a conversation.
+
+        None (the default language) when it cannot be read: an apology for a failure, perhaps
+        of the storage itself, must still go out."""
+        try:
+            state = await self.agent.tracker_state(sender_id_of(chat_id), include_events="NONE")
+        except Exception:
+            logger.warning("chat %s: language not read; the default one is used", chat_id)
+            return None
         language = (state or {}).get("slots", {}).get("language")
         return str(language) if language else None
 

@@ -35,8 +35,14 @@ def english() -> Vocabulary:
 
 
 def _buttons(domain: Domain, response: str) -> list[Button]:
-    """The buttons of the response's first variation that has any."""
-    shown = next(v["buttons"] for v in domain.responses[response] if v.get("buttons"))
+    """The buttons of the response's first English variation that has any (one without a
+    `language` condition: other languages add their own variations)."""
+    shown = next(
+        v["buttons"]
+        for v in domain.responses[response]
+        if v.get("buttons")
+        and not any(c.get("name") == "language" for c in v.get("condition") or [])
+    )
     return [Button(b["title"], b["payload"]) for b in shown]
 
 

@@ -287,19 +287,45 @@ def test_long_payloads_are_kept_server_side() -> None:
 def test_own_commands_answer_from_the_domain(polling: tuple[FakeBotApi, Any]) -> None:
     fake, app = polling
     domain = app.state.agent.domain
-    for count, (command, response) in enumerate(
-        [("/privacy", "utter_privacy"), ("/language", "utter_language_choice")], start=1
-    ):
-        fake.push_update(message_update(command))
-        settle(fake, count)
-        expected = render_response(domain, response, {})
-        assert expected is not None and sent_texts(fake)[-1] == expected["text"]
+    fake.push_update(message_update("/privacy"))
+    settle(fake, 1)
+    expected = render_response(domain, "utter_privacy", {})
+    assert expected is not None and sent_texts(fake)[-1] == expected["text"]
     fake.push_update(message_update("/delete_my_data"))
-    settle(fake, 3)
+    settle(fake, 2)
     fake.push_update(callback_update("#delete_cancel"))
-    settle(fake, 4)
+    settle(fake, 3)
     cancelled = render_response(domain, "utter_delete_cancelled", {})
     assert cancelled is not None and sent_texts(fake)[-1] == cancelled["text"]
+
+
+def test_language_command_switches_and_the_menu_exists_per_language(
+    polling: tuple[FakeBotApi, Any],
+) -> None:
+    fake, app = polling
+    domain = app.state.agent.domain
+    by_language = {
+        c.params.get("language_code"): c.params["commands"] for c in fake.calls_to("setMyCommands")
+    }
+    assert set(by_language) == {None, "fi", "sv", "da", "lt", "no"}
+    swedish_start = render_response(domain, "utter_command_start", {"language": "sv"})
+    assert swedish_start is not None
+    assert by_language["sv"][0]["description"] == swedish_start["text"]
+    assert by_language["sv"][0]["description"] != by_language[None][0]["description"]
+
+    fake.push_update(message_update("/language"))
+    settle(fake, 1)
+    choice = fake.calls_to("sendMessage")[-1]
+    titles = {b["text"] for b in keyboard_of(choice.params)}
+    assert {"English", "svenska", "suomi"} <= titles
+    swedish = next(b for b in keyboard_of(choice.params) if b["text"] == "svenska")
+    fake.push_update(callback_update(swedish["callback_data"]))
+    settle(fake, 2)
+    assert sent_texts(fake)[-1] == "Visst, vi fortsätter på svenska."
+    fake.push_update(message_update("/privacy"))  # the adapter's own text, in the chat's language
+    settle(fake, 3)
+    privacy = render_response(domain, "utter_privacy", {"language": "sv"})
+    assert privacy is not None and sent_texts(fake)[-1] == privacy["text"]
 
 
 def test_a_failing_turn_gets_a_polite_reply_and_a_log_without_the_text(
