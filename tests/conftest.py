@@ -109,19 +109,23 @@ def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_template_database(postgres_test_database: str) -> str:
-    """Name of a PostgreSQL database migrated to head once per session (dropped with the
-    session's database), for `CREATE DATABASE ... TEMPLATE`."""
+def postgres_template_database(postgres_test_database: str) -> Iterator[str]:
+    """Name of a PostgreSQL database migrated to head once per session, for
+    `CREATE DATABASE ... TEMPLATE`; dropped when the session ends."""
     url = make_url(postgres_test_database)
     name = f"{url.database}_migrated"
     admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = make_engine(url.set(database=name))
-    upgrade_schema(engine)
-    engine.dispose()
-    return name
+    try:
+        engine = make_engine(url.set(database=name))
+        upgrade_schema(engine)
+        engine.dispose()
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _copy_migrated_database(request: pytest.FixtureRequest, database_url: str) -> None:
