@@ -24,13 +24,17 @@ run: install
 
 ## The test suite without the tests marked slow (PostgreSQL tests run when TEST_DATABASE_URL is set),
 ## on one worker per core (pytest-xdist), each test file on one worker (module fixtures stay shared).
+## The NLU models of every spoken language are trained first (nothing happens when the data is
+## unchanged), so that every test session copies them instead of training its own.
 test: install
+	$(BIN)/s3bot train
 	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile
 
 ## The tests marked slow: NLU targets, several workers on PostgreSQL, real Rasa, the widget API and
 ## the staff console over live servers (CI runs them);
 ## the browser tests run on their own, since Playwright keeps an event loop running in the main thread.
 test-slow: install
+	$(BIN)/s3bot train
 	$(BIN)/python -m pytest -q -m "slow and not browser"
 	$(BIN)/python -m pytest -q -m browser
 
