@@ -12,7 +12,6 @@ from spacy.lang.nb import Norwegian
 from spacy.util import registry
 
 
-
 @registry.languages("no")
 class NorwegianBokmal(Norwegian):
     """spaCy's Norwegian (Bokmål) tokenizer, stop words and lexical attributes, as "no"."""
