@@ -59,6 +59,13 @@ class _Learning:
         self.intent = (tracker.latest_message.get("intent") or {}).get("name")
 
     # --- replies -------------------------------------------------------------------------
+    def note_other_language(self) -> None:
+        """Say that what follows is in another language, when the conversation's language has
+        no modules of its own (content_dir fell back to the default language's)."""
+        language = self.tracker.get_slot("language")
+        if language and self.directory.name != language:
+            self.dispatcher.utter_message(response="utter_content_in_other_language")
+
     def say(self, response: str, buttons: list[Button] | None = None, **values: Any) -> None:
         """Send a domain response; with code-built buttons the text is rendered here."""
         if not buttons:
@@ -186,7 +193,9 @@ class ActionShowLearningMenu(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the menu."""
-        _Learning(dispatcher, tracker, domain).show_menu()
+        learning = _Learning(dispatcher, tracker, domain)
+        learning.note_other_language()
+        learning.show_menu()
         return []
 
 
@@ -323,6 +332,7 @@ class ActionAnswerQuestion(Action):
         if hit is None:
             learning.say("utter_content_no_answer")
             return []
+        learning.note_other_language()
         module = learning.modules[hit.passage.module_id]
         position = learning.steps(module).index(module.steps[hit.passage.step])
         buttons = [

@@ -63,3 +63,13 @@ async def test_switching_in_the_middle_of_the_profile_asks_the_question_again(
     assert slots["requested_slot"] == "country"
     assert replies[0].text == "Selvä, jatketaan suomeksi."
     assert len(replies) >= 2  # then the form's question, in Finnish
+
+
+async def test_the_modules_in_english_are_announced_in_the_conversations_language(
+    agent: Agent,
+) -> None:
+    await _say(agent, '/switch_language{"language": "fi"}', "lang-6")
+    replies = await _say(agent, "/show_learning_menu", "lang-6")
+    assert replies[0].text == "Tämä osa on toistaiseksi saatavilla vain englanniksi."
+    english = await _say(agent, "/show_learning_menu", "lang-7")
+    assert "English only" not in " ".join(r.text or "" for r in english)
