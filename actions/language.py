@@ -3,8 +3,9 @@
 The language is the `language` slot. The agent also switches it when a message is confidently
 in another spoken language; this action is for asking. The languages on offer are those the
 domain speaks: the default language (the slot's initial value) and each language that
-`utter_language_switched` has a variation for, which the engine only loads for languages with
-every response translated (bot/dialogue/bot_data.py). Names come from data/languages.yml.
+`utter_language_switched` has a variation for. The engine's own test is stricter (NLU data and
+every response translated, bot/dialogue/bot_data.py); a language whose confirmation is written
+before the rest would be offered too early. Names come from data/languages.yml.
 
 The confirmation is a followup response, so the engine renders it after the slot is set, in
 the new language.

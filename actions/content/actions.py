@@ -77,13 +77,20 @@ class _Learning:
         self.dispatcher.utter_message(text=text, buttons=own + buttons)
 
     def _variation(self, response: str) -> dict[str, Any]:
+        """The variation the engine would say (bot/dialogue/responses.py): of those whose
+        conditions hold, one that names the conversation's language first; else a plain one."""
         variations = (self.domain.get("responses") or {}).get(response) or [{}]
-        for variation in variations:
-            conditions = variation.get("condition") or []
-            if conditions and all(
-                self.tracker.get_slot(c.get("name")) == c.get("value") for c in conditions
-            ):
-                return dict(variation)
+        holding = [
+            v
+            for v in variations
+            if v.get("condition")
+            and all(self.tracker.get_slot(c.get("name")) == c.get("value") for c in v["condition"])
+        ]
+        if holding:
+            names_language = [
+                v for v in holding if any(c.get("name") == "language" for c in v["condition"])
+            ]
+            return dict((names_language or holding)[0])
         return dict(next((v for v in variations if not v.get("condition")), variations[0]))
 
     def button(self, key: str, payload: str, **values: Any) -> Button:
