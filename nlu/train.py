@@ -131,7 +131,14 @@ def _replace_dir(source: Path, target: Path) -> None:
 
 
 def _write_latest(models_dir: Path, language: str, model_path: Path) -> None:
+    """Point the language's "latest" file at the model; left untouched when it already does,
+    so that reusing a model changes nothing in the models folder."""
     pointer = latest_pointer(models_dir, language)
+    try:
+        if pointer.read_text(encoding="utf-8").strip() == model_path.name:
+            return
+    except OSError:  # no pointer yet
+        pass
     tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.tmp")
     tmp.write_text(model_path.name + "\n", encoding="utf-8")
     os.replace(tmp, pointer)
