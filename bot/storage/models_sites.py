@@ -28,8 +28,12 @@ _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 def new_site_key() -> str:
-    """A random public site key: 22 url-safe characters."""
-    return secrets.token_urlsafe(16)
+    """A random public site key: 22 url-safe characters, the first a letter or digit, so that
+    a key pasted after a command (`s3bot sites rotate-secret KEY`) is never read as an option."""
+    while True:
+        key = secrets.token_urlsafe(16)
+        if key[0].isalnum():
+            return key
 
 
 def new_secret() -> str:

@@ -8,7 +8,12 @@ from sqlalchemy.engine import Engine
 
 from bot.storage import crud, crud_sites, session
 from bot.storage.errors import NotFoundError
-from bot.storage.models_sites import PartnerSitePublic, normalise_origin
+from bot.storage.models_sites import (
+    SITE_KEY_PATTERN,
+    PartnerSitePublic,
+    new_site_key,
+    normalise_origin,
+)
 
 
 def _create(engine: Engine, **overrides: object) -> str:
@@ -239,3 +244,9 @@ def test_widget_ids_belong_to_the_widget_channel_only() -> None:
     # A stored profile is loaded only into a conversation of the channel that saved it.
     assert not belongs_to(conversation, "rest") and not belongs_to(conversation, "telegram")
     assert not belongs_to("alice", "widget")
+
+
+def test_a_new_site_key_never_starts_like_a_command_line_option() -> None:
+    keys = [new_site_key() for _ in range(3000)]  # about 47 would start with "-" by chance
+    assert all(SITE_KEY_PATTERN.fullmatch(key) and key[0].isalnum() for key in keys)
+    assert len(set(keys)) == len(keys)
