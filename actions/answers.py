@@ -13,10 +13,9 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from actions import store
 from nlu.entities.text import fold
+from nlu.yaml_reader import read_yaml
 
 MAX_NAME_WORDS = 8
 # Entities that are facts, not names: a clause holding one is not the company's name.
@@ -34,7 +33,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;!?\n]|\.(?:\s|$)|\s[-–—]\s|\
 def answer_words_raw(language: str) -> dict[str, Any]:
     """The answer words of a language as written (English where the language has none)."""
     path = store.data_dir() / "profile" / "answer_words.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return dict(data.get(language) or data["en"])
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from actions import store
+from nlu.yaml_reader import read_yaml
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class Country:
 @lru_cache(maxsize=4)
 def load_countries(data_dir: Path) -> dict[str, tuple[Country, frozenset[str]]]:
     """Countries by code, each with its lower-cased aliases."""
-    raw = yaml.safe_load((data_dir / "geo" / "countries.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(data_dir / "geo" / "countries.yml")
     countries = {}
     for key, spec in raw["countries"].items():
         code = str(key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +18,7 @@ from actions.formatting import format_number
 from actions.profile_labels import partner_type_name
 from bot.storage import crud, session
 from bot.storage.identity import belongs_to
+from nlu.yaml_reader import read_yaml
 
 PROFILE_SLOTS = (
     "company_name",
@@ -109,7 +109,7 @@ def summary_values(slots: dict[str, Any], language: str) -> dict[str, str]:
 def summary_labels(language: str) -> dict[str, str]:
     """The summary's words in a language (English when the language has none)."""
     path = store.data_dir() / "profile" / "summary_labels.yml"
-    labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labels = read_yaml(path)
     return dict(labels.get(language) or labels["en"])
 
 

@@ -12,13 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import nlu
 from actions import store
 from actions.answers import clauses, owner_kind
 from actions.countries import find_country
 from nlu import parse_amount, parse_number
+from nlu.yaml_reader import read_yaml
 
 # Words after which the rest of a sentence describes what the SME is looking for.
 NEED_CUES = re.compile(
@@ -265,7 +264,7 @@ def amount_eur(value: Any) -> float | None:
 
 @lru_cache(maxsize=2)
 def _regions(data_dir: Path) -> dict[str, dict[str, Any]]:
-    raw = yaml.safe_load((data_dir / "geo" / "regions.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(data_dir / "geo" / "regions.yml")
     return {str(code): spec for code, spec in (raw.get("regions") or {}).items()}
 
 

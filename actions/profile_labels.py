@@ -6,14 +6,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions import store
+from nlu.yaml_reader import read_yaml
 
 
 @lru_cache(maxsize=2)
 def _partner_types(data_dir: Path) -> dict[str, dict[str, Any]]:
-    raw = yaml.safe_load((data_dir / "profile" / "partner_types.yml").read_text("utf-8"))
+    raw = read_yaml(data_dir / "profile" / "partner_types.yml")
     return dict(raw["partner_types"])
 
 

@@ -14,12 +14,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from actions import profile_fields as fields
 from actions import store
 from actions.answers import clauses, phrase_at
 from nlu.entities.text import fold
+from nlu.yaml_reader import read_yaml
 
 # NLU partner types that name a kind of voucher provider (docs/entities.md).
 PROVIDER_OF_PARTNER_TYPE = {
@@ -33,7 +32,7 @@ CHOICE_ENTITIES = ("service_type", "provider_type")
 @lru_cache(maxsize=8)
 def _cues(language: str) -> dict[str, Any]:
     path = store.data_dir() / "vouchers" / "answer_cues.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return dict(data.get(language) or data["en"])
 
 
@@ -44,7 +43,7 @@ def _choice_words(language: str) -> dict[str, list[tuple[str, str]]]:
     path = data_dir / f"choices_{language}.yml"
     if not path.exists():
         path = data_dir / "choices_en.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     values = (raw.get(language) or raw.get("en") or {}).get("values") or {}
     words: dict[str, list[tuple[str, str]]] = {}
     for entity in CHOICE_ENTITIES:

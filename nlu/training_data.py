@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nlu.annotations import AnnotationError, EntityAnnotation, parse_annotated_text
 from nlu.errors import NluDataError
+from nlu.yaml_reader import YamlFileError, read_yaml
 
 _TOP_LEVEL_KEYS = frozenset({"version", "nlu"})
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
@@ -71,16 +70,9 @@ class _Reader:
 
     def read_file(self, path: Path) -> None:
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            self.problems.append(f"{path}: cannot read file: {exc.strerror or exc}")
-            return
-        except UnicodeDecodeError:
-            self.problems.append(f"{path}: file is not valid UTF-8")
-            return
-        except yaml.YAMLError as exc:
-            detail = " ".join(str(exc).split())
-            self.problems.append(f"{path}: YAML syntax error: {detail}")
+            document = read_yaml(path)
+        except YamlFileError as exc:
+            self.problems.append(str(exc))
             return
         if document is None:
             return

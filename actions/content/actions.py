@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions.content import content_dir, progress
 from actions.content.modules import CHOICE_LETTERS, Module, load_modules
 from actions.content.retrieval import index_for
+from nlu.yaml_reader import read_yaml
 
 PROGRESS_SLOT = "learning_progress"
 STEP_ACTIONS = ("action_show_module_step", "action_resume_learning")
@@ -41,7 +41,7 @@ def _ui(directory: Path) -> dict[str, str]:
     path = directory / "ui.yml"
     if not path.is_file():
         path = content_dir("en") / "ui.yml"
-    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text("utf-8")) or {}).items()}
+    return {str(k): str(v) for k, v in (read_yaml(path) or {}).items()}
 
 
 class _Learning:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions.content.retrieval import MIN_SCORE, ContentIndex, answers
+from nlu.yaml_reader import read_yaml
 
 QUESTION_SETS: dict[str, str] = {
     "original": "questions_{language}.yml",
@@ -58,7 +57,7 @@ def question_set_path(directory: Path, name: str, language: str = "en") -> Path:
 
 def load_questions(path: Path) -> tuple[list[Question], list[str]]:
     """The questions with their expected modules, and the unanswerable questions."""
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    content = read_yaml(path) or {}
     questions = [
         Question(
             text=str(item["q"]),

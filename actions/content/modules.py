@@ -32,9 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nlu.entities.text import fold
+from nlu.yaml_reader import YamlFileError, parse_yaml
 
 MAX_STEP_CHARS = 600
 CHOICE_LETTERS = ("a", "b", "c")
@@ -164,9 +163,9 @@ def parse_module(text: str, path: str) -> Module:
     if not match:
         raise ModuleError(path, "the file must start with YAML front matter between '---' lines")
     try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as error:
-        raise ModuleError(path, f"invalid YAML in the front matter: {error}") from None
+        meta = parse_yaml(match.group(1), path)
+    except YamlFileError as error:
+        raise ModuleError(path, f"the front matter: {error.problem}") from None
     if not isinstance(meta, dict):
         raise ModuleError(path, "the front matter must be a mapping")
     _check_keys(meta, path)

@@ -39,14 +39,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from actions.content import semantic
 from actions.content.modules import Module, load_modules
 from nlu.entities.lexicon import within_one_edit
 from nlu.entities.text import fold
 from nlu.places import Place, places_in
 from nlu.search_terms import search_terms, stem
+from nlu.yaml_reader import read_yaml
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2  # a step's and module's title words count this many times
@@ -447,7 +446,7 @@ def read_words(directory: Path) -> RetrievalWords:
     path = directory / WORDS_FILE
     if not path.is_file():
         return RetrievalWords()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     return RetrievalWords(
         stop_words=tuple(str(w) for w in raw.get("stop_words") or []),
         own_place=tuple(str(w) for w in raw.get("own_place") or []),

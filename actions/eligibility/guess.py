@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions.eligibility.engine import EligibilityResult
 from actions.eligibility.nace import NaceError, code_in_answer
 from actions.eligibility.scheme import GuessSpec, Scheme
+from nlu.yaml_reader import read_yaml
 
 #: Events after which a slot's value no longer comes from what the user just typed.
 SESSION_EVENTS = ("session_started", "restart")
@@ -118,7 +117,7 @@ def _filled(spec: GuessSpec, values: Mapping[str, Any]) -> list[str]:
 
 @lru_cache(maxsize=4)
 def _sectors(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return data if isinstance(data, dict) else {}
 
 

@@ -14,16 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions.countries import find_country
 from actions.eligibility.nace import NaceError, normalise_nace
 from actions.eligibility.scheme import Texts, pick
+from nlu.yaml_reader import read_yaml
 
 
 @lru_cache(maxsize=4)
 def _yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return data if isinstance(data, dict) else {}
 
 

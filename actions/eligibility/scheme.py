@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from nlu.yaml_reader import YamlFileError, read_yaml
 
 RuleKind = Literal["check", "declaration", "procedure"]
 Texts = dict[str, str]
@@ -168,9 +168,9 @@ class NationalScheme:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SchemeError(f"cannot read {path}: {exc}") from exc
+        data = read_yaml(path)
+    except YamlFileError as exc:
+        raise SchemeError(str(exc)) from exc
     if not isinstance(data, dict):
         raise SchemeError(f"{path}: expected a mapping at the top")
     return data

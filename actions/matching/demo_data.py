@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actions.matching.directory_csv import write_rows
 from actions.matching.rules import load_rules, partners_dir
+from nlu.yaml_reader import read_yaml
 
 DEMO_CSV = "demo_directory.csv"
 SERVICE_TYPES = ("een_node", "business_development", "cluster")
@@ -32,7 +31,7 @@ SERVICE_OFFER = (
 def load_spec(directory: Path | None = None) -> dict[str, Any]:
     """The generator's inputs."""
     path = (directory or partners_dir()) / "generator.yml"
-    spec: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec: dict[str, Any] = read_yaml(path)
     return spec
 
 

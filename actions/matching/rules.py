@@ -7,9 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.storage.models_partners import PARTNERSHIP_TYPES, PROFILE_TYPES, S3_FIELDS, STAGES
+from nlu.yaml_reader import read_yaml
 
 WEIGHT_NAMES = ("text", "s3_field", "partner_type", "stage", "target_country", "priority_bonus")
 
@@ -67,11 +66,11 @@ def partners_dir() -> Path:
 def load_rules(directory: Path | None = None, language: str = "en") -> MatchingRules:
     """The matching rules of `directory` (data/partners/ by default), checked."""
     directory = directory or partners_dir()
-    raw = yaml.safe_load((directory / "matching.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(directory / "matching.yml")
     path = directory / f"explanations_{language}.yml"
     if not path.exists():
         path = directory / "explanations_en.yml"
-    explanations = yaml.safe_load(path.read_text(encoding="utf-8"))
+    explanations = read_yaml(path)
     weights = {name: float(raw["weights"][name]) for name in WEIGHT_NAMES}
     if abs(sum(weights.values()) - 1.0) > 1e-9:
         raise RulesError(f"matching weights must add up to 1, not {sum(weights.values())}")

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from nlu.search_terms import search_words
+from nlu.yaml_reader import read_yaml
 
 #: Most search terms a profile gets in the keyword index.
 MAX_PROFILE_TERMS = 8
@@ -74,7 +73,7 @@ def vocabulary(language: str = "en", directory: Path | None = None) -> Vocabular
     path = folder / f"vocabulary_{language}.yml"
     if not path.exists():
         path, language = folder / "vocabulary_en.yml", "en"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     stop = frozenset(
         term
         for word in raw.get("stop_words", [])

@@ -13,10 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.dialogue.messages import BotMessage
 from bot.dialogue.outbound import OUTSIDE_TURN
+from nlu.yaml_reader import read_yaml
 
 #: The seq of the first reply that is not in the log (the receipt of an erasure, which erased
 #: the log); the next ones count down from it.
@@ -112,7 +111,7 @@ def pushed(events: Iterable[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]
 
 @lru_cache(maxsize=8)
 def _ui_words(path: Path) -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(lang): {str(k): str(v) for k, v in words.items()} for lang, words in data.items()}
 
 

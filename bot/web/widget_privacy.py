@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import yaml
+from nlu.yaml_reader import read_yaml
 
 FALLBACK_LANGUAGE = "en"
 PAGE_CSP = (
@@ -26,7 +26,7 @@ _STYLE = (
 
 @lru_cache(maxsize=4)
 def _notices(path: Path) -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(language): notice for language, notice in data.items()}
 
 

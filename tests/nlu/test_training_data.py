@@ -100,7 +100,7 @@ def test_load_training_data_rejects_yaml_syntax_and_unknown_top_level_key(tmp_pa
     extra.write_text("version: '3.1'\nresponses: {}\nnlu: []\n", encoding="utf-8")
     problems = validate_nlu_files([bad_yaml, extra])
     assert len(problems) == 2
-    assert problems[0].startswith(f"{bad_yaml}: YAML syntax error")
+    assert problems[0].startswith(f"{bad_yaml}: invalid YAML at line")
     assert problems[1] == f"{extra}: unknown top-level key 'responses' (supported: version, nlu)"
 
 

@@ -12,12 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.web.deps import get_settings
+from nlu.yaml_reader import read_yaml
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
@@ -40,7 +40,7 @@ def static_url(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def _ui_words(path: Path) -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(lang): {str(k): str(v) for k, v in words.items()} for lang, words in data.items()}
 
 
