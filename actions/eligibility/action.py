@@ -123,11 +123,6 @@ def profile_from_values(slots: Mapping[str, Any]) -> CompanyProfile:
     return CompanyProfile.from_mapping(values)
 
 
-def profile_from_slots(tracker: Tracker) -> CompanyProfile:
-    """The company profile from the tracker's slots."""
-    return profile_from_values({name: tracker.get_slot(name) for name in READ_SLOTS})
-
-
 def slot_of_fact(fact: str) -> str:
     """The slot that holds a fact: ``partner_enterprises.0.employees`` -> ``linked_employees``.
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-MONEY_FIELDS = ("annual_turnover_eur", "balance_sheet_eur", "de_minimis_received_eur")
 YEAR_FIGURES = ("employees", "annual_turnover_eur", "balance_sheet_eur")
 HOLDING_FIGURES = (*YEAR_FIGURES, "invested_eur", "budget_eur", "inhabitants")
 

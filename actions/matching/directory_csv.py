@@ -12,9 +12,8 @@ An import checks every row before writing anything; if any row is wrong it raise
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, TextIO
 
 from sqlmodel import Session
@@ -237,10 +236,3 @@ def write_rows(stream: TextIO, rows: Iterable[dict[str, Any]]) -> int:
 def export_csv(*, session: Session, stream: TextIO) -> int:
     """Write the whole directory as CSV; returns the number of organisations."""
     return write_rows(stream, (format_row(r) for r in iter_organisations(session=session)))
-
-
-def records_to_csv(records: Iterator[OrganisationRecord]) -> str:
-    """Organisations as CSV text (for tests and small exports)."""
-    buffer = io.StringIO()
-    write_rows(buffer, (format_row(r) for r in records))
-    return buffer.getvalue()

@@ -151,28 +151,6 @@ def conversation_id_of(*, session: Session, sender_id: str, channel: str) -> int
     return int(get_or_create_conversation(session=session, sender_id=sender_id, channel=channel).id)  # type: ignore[arg-type]
 
 
-def list_conversations(
-    *, session: Session, limit: int = 50, offset: int = 0
-) -> Sequence[Conversation]:
-    """List conversations, the most recently active first.
-
-    Args:
-        session: The database session.
-        limit: How many to return at most.
-        offset: How many to skip, for paging.
-
-    Returns:
-        The conversations of the requested page.
-    """
-    statement = (
-        select(Conversation)
-        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return session.exec(statement).all()
-
-
 def load_events(
     *, session: Session, conversation_id: int, from_seq: int = 0
 ) -> list[dict[str, Any]]:

@@ -420,9 +420,3 @@ def corrected_intents(*, session: Session, conversation_id: int) -> dict[int, st
         col(NluAnnotation.accepted_intent).is_not(None),
     )
     return {int(seq): str(intent) for seq, intent in session.exec(statement).all()}
-
-
-def annotations_of(*, session: Session, conversation_id: int) -> dict[int, NluAnnotation]:
-    """A conversation's inbox entries, by the messages' seq."""
-    statement = select(NluAnnotation).where(NluAnnotation.conversation_id == conversation_id)
-    return {row.seq: row for row in session.exec(statement).all()}

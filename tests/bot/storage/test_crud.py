@@ -351,21 +351,6 @@ def test_deleting_a_conversation_cascades_in_the_database(engine: Engine) -> Non
     assert (_count(engine, "event"), _count(engine, "inbox_entry")) == (0, 0)
 
 
-def test_list_conversations_most_recent_first_with_paging(engine: Engine) -> None:
-    with session(engine) as db:
-        ids = [_conversation(db, f"s{n}").id for n in range(5)]
-    with session(engine) as db:
-        crud.append_events(
-            session=db, conversation_id=ids[2], events=[_user_event("hi")], first_seq=0
-        )
-    with session(engine) as db:
-        listed = [c.sender_id for c in crud.list_conversations(session=db, limit=10, offset=0)]
-        assert listed[0] == "s2"
-        assert sorted(listed) == [f"s{n}" for n in range(5)]
-        page = crud.list_conversations(session=db, limit=2, offset=1)
-        assert [c.sender_id for c in page] == listed[1:3]
-
-
 def test_append_events_from_threads_keeps_every_log_in_order(engine: Engine) -> None:
     """50 conversations, each appended to turn by turn from its own thread, all at once."""
     conversations, turns, per_turn = 50, 6, 3
