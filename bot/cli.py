@@ -27,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = get_settings()
-    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
+    level, libraries_level = _log_levels(args, settings)
+    configure_logging(level, settings.LOG_FORMAT, libraries_level=libraries_level)
     try:
         return int(args.run(args, settings) or 0)
     except DataError as exc:
@@ -35,8 +36,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _log_levels(args: argparse.Namespace, settings: Settings) -> tuple[int, str | None]:
+    """The root's level and the chatty libraries' level for this command.
+
+    A command run by hand shows its own output and warnings only, and `s3bot shell` only
+    the conversation (and errors), unless `--verbose` asks for every record at LOG_LEVEL.
+    `serve` is a server: its records (requests, the models it loads) stay at LOG_LEVEL;
+    the libraries' set-up chatter is hidden there too unless `--verbose`.
+    """
+    configured = logging.getLevelNamesMapping().get(settings.LOG_LEVEL.upper(), logging.INFO)
+    if args.verbose:
+        return configured, None
+    floor = getattr(args, "log_floor", logging.WARNING)
+    return max(configured, floor), "WARNING"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="s3bot", description="S3 Onboarding Assistant")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every record at LOG_LEVEL, libraries' included (default: warnings only; "
+        "serve logs its own records at LOG_LEVEL)",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
@@ -51,10 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo-page-port", type=int, help="also serve the demo partner page on this port"
     )
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, log_floor=logging.NOTSET)
     shell = commands.add_parser("shell", help="chat with the assistant in this terminal")
     shell.add_argument("--sender", help="conversation id, as shell:<id> (default: a new one)")
-    shell.set_defaults(run=_shell)
+    shell.set_defaults(run=_shell, log_floor=logging.ERROR)
     train = commands.add_parser("train", help="train the NLU models if the data changed")
     train.add_argument("--force", action="store_true", help="train even if unchanged")
     train.set_defaults(run=_train)
@@ -322,7 +345,8 @@ def _supervise(args: argparse.Namespace, settings: Settings, workers: int) -> in
     listener = socket.create_server((host, port), reuse_port=False, backlog=2048)
     listener.set_inheritable(True)
     fd = listener.fileno()
-    command = [sys.executable, "-m", "bot", "serve", "--worker-fd", str(fd)]
+    verbose = ["--verbose"] if args.verbose else []
+    command = [sys.executable, "-m", "bot", *verbose, "serve", "--worker-fd", str(fd)]
 
     def start() -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, pass_fds=(fd,))

@@ -8,6 +8,7 @@ the assistant asked about, and "a research institute" the button of that name.
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from bot.config import Settings
 from bot.dialogue.messages import BotMessage, UserMessage
@@ -18,6 +19,7 @@ CHANNEL = "shell"
 
 EXIT_WORDS = {"/quit", "/exit"}
 LINE_WIDTH = 78
+PROMPT = "you: "
 
 
 def render_for_terminal(messages: list[BotMessage]) -> str:
@@ -56,6 +58,25 @@ def shell_sender_id(given: str) -> str:
     return in_namespace(CHANNEL, given)
 
 
+def _read_line(prompt: str) -> str:
+    """One line typed after `prompt`, the prompt written to stdout with the conversation.
+
+    `input` on a terminal writes its prompt to stderr unless the readline module is loaded
+    (which also gives line editing and history), so it is loaded where it exists; where it
+    does not, the prompt is written here and `input` asked for none.
+
+    Raises:
+        EOFError: the input has ended.
+    """
+    try:
+        import readline  # noqa: F401  (input's prompt to stdout, line editing)
+    except ImportError:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        return input()
+    return input(prompt)
+
+
 async def run_shell(settings: Settings, sender_id: str) -> int:
     """Chat until end of input or /quit."""
     from bot.main import build_agent
@@ -71,7 +92,7 @@ async def run_shell(settings: Settings, sender_id: str) -> int:
     try:
         while True:
             try:
-                text = await asyncio.to_thread(input, "you: ")
+                text = await asyncio.to_thread(_read_line, PROMPT)
             except EOFError:
                 break
             if text.strip() in EXIT_WORDS:

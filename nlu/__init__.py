@@ -11,6 +11,10 @@ Public API::
 This package imports nothing from ``bot`` or ``actions``.
 """
 
+import logging
+
+import spacy.util
+
 import nlu.spacy_languages  # noqa: F401  (registers language codes spaCy lacks before any use)
 from nlu.annotations import EntityAnnotation
 from nlu.errors import NluDataError, NluError, NluModelError
@@ -26,6 +30,10 @@ from nlu.numbers import (
 )
 from nlu.train import TrainResult, train
 from nlu.training_data import Example, TrainingData, load_training_data, validate_nlu_files
+
+# spaCy gives its logger a stream handler of its own when imported; where records go is the
+# application's choice (its handler on the root shows spaCy's too), else each shows twice.
+logging.getLogger("spacy").removeHandler(spacy.util.logger_stream_handler)
 
 __all__ = [
     "FALLBACK_INTENT",

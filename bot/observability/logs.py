@@ -105,11 +105,39 @@ def make_handler(log_format: LogFormat = "text") -> logging.Handler:
     return handler
 
 
-def configure_logging(level: str, log_format: LogFormat = "text") -> None:
-    """Send all records (the server's own included) through one safe handler on the root."""
+#: Libraries whose INFO records tell of their own set-up or of every request, not of the
+#: assistant's work: alembic's plugins and migration context, spaCy's vocabulary, rasa-sdk's
+#: registered actions and slots it did not find, httpx's requests (a Telegram request's URL
+#: holds the bot's token).
+CHATTY_LIBRARIES = ("alembic", "spacy", "rasa_sdk", "httpx", "httpcore")
+
+
+def configure_logging(
+    level: str | int, log_format: LogFormat = "text", *, libraries_level: str | int | None = None
+) -> None:
+    """Send all records (the server's own included) through one safe handler on the root.
+
+    Args:
+        level: the root's level, so the least severe record shown.
+        log_format: "text" or "json".
+        libraries_level: the level of `CHATTY_LIBRARIES` (``"WARNING"`` hides their set-up
+            chatter); None lets them follow the root. Any handler of their own is removed
+            either way, since their records reach the root's handler too and would show twice.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
     root.addHandler(make_handler(log_format))
-    root.setLevel(level.upper())
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name in CHATTY_LIBRARIES:
+        library = logging.getLogger(name)
+        for handler in list(library.handlers):
+            library.removeHandler(handler)
+        library.propagate = True
+        if libraries_level is None:
+            library.setLevel(logging.NOTSET)
+        else:
+            library.setLevel(
+                libraries_level.upper() if isinstance(libraries_level, str) else libraries_level
+            )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.dialogue.messages import BotMessage, Button
 from bot.shell import LINE_WIDTH, render_for_terminal
+
+#: The start of a log record in the text format (`2026-01-01 12:00:00,000 INFO name [-]: `).
+LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
 
 
 def test_render_shows_button_titles_without_numbers() -> None:
@@ -43,7 +48,8 @@ def test_shell_process_sends_typed_labels_and_numbers_as_typed(
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shell.db'}",
         "MODELS_DIR": str(models_dir),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
+        "ENVIRONMENT": "test",
     }
     result = subprocess.run(
         [sys.executable, "-m", "bot", "shell"],
@@ -55,7 +61,47 @@ def test_shell_process_sends_typed_labels_and_numbers_as_typed(
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    # Only the conversation: no log record on either stream (rasa-sdk's, alembic's, ours).
+    assert result.stderr == ""
+    assert not LOG_RECORD.search(result.stdout), result.stdout
+    assert result.stdout.count("you: ") == 4
     assert "[Learn about smart specialisation]" in result.stdout
     assert "Smart specialisation (S3) means" in result.stdout
     assert "[The entrepreneurial discovery process]" in result.stdout
     assert "The entrepreneurial discovery process · step 1 of" in result.stdout
+
+
+def test_shell_on_a_terminal_writes_its_prompt_to_stdout(tmp_path: Path, models_dir: Path) -> None:
+    """On a terminal `input` writes its prompt to stderr unless readline is loaded; the
+    prompt belongs to the conversation, so stderr stays empty."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shell.db'}",
+        "MODELS_DIR": str(models_dir),
+        "ENVIRONMENT": "test",
+        "TERM": "dumb",
+    }
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "shell"],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(terminal)
+    os.write(controller, b"/quit\n")
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the shell has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    stderr = process.stderr.read() if process.stderr else b""
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+    assert b"you: " in shown
