@@ -271,6 +271,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage import normalize_url
 
     workers = args.workers or settings.WORKERS
+    if args.worker_fd is None:
+        settings = _with_development_api_token(args, settings)
     if args.demo_page_port and args.worker_fd is None:
         from bot.web.demo_page import start_demo_page, widget_origin_for
 
@@ -291,6 +293,32 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     return _supervise(args, settings, workers)
+
+
+def _with_development_api_token(args: argparse.Namespace, settings: Settings) -> Settings:
+    """In development without an API_TOKEN, make one up in `.env` and print, this once, how
+    to read a tracker with it; the settings to serve with. Never in production."""
+    from bot.config import add_development_api_token, needs_development_api_token
+    from bot.dialogue.bot_data import load_bot_data
+
+    if not needs_development_api_token(settings):
+        return settings
+    # Invalid data refuses to start (DataError) before anything is written.
+    load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
+    env_file = Path(str(Settings.model_config.get("env_file") or ".env")).absolute()
+    token = add_development_api_token(env_file)
+    host = args.host or settings.HOST
+    url_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    url_host = f"[{url_host}]" if ":" in url_host else url_host
+    port = args.port or settings.PORT
+    print(
+        f"API_TOKEN was not set: a new one is in {env_file} (development only). "
+        "Read a conversation's tracker with:\n"
+        f"  curl -s -H 'Authorization: Bearer {token}' "
+        f"http://{url_host}:{port}/conversations/u1/tracker",
+        flush=True,
+    )
+    return settings.model_copy(update={"API_TOKEN": token})
 
 
 def _serve_one(args: argparse.Namespace, settings: Settings) -> int:

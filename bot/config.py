@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -90,3 +92,37 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+#: The environment in which a missing API_TOKEN is made up (`s3bot serve` on a developer's
+#: machine); any other (production, test) keeps the token endpoints off without one.
+DEVELOPMENT = "development"
+
+
+def needs_development_api_token(settings: Settings) -> bool:
+    """Whether `s3bot serve` should make up an API_TOKEN: none is configured, the
+    environment is development, and API_TOKEN is not set (even empty) in the process's
+    environment, which would override `.env` and so means "off" on purpose."""
+    return (
+        not settings.API_TOKEN
+        and settings.ENVIRONMENT.strip().lower() == DEVELOPMENT
+        and "API_TOKEN" not in os.environ
+    )
+
+
+def add_development_api_token(env_file: Path) -> str:
+    """A new random API_TOKEN, appended to `env_file` (created, readable by its owner only,
+    when missing), so that the tracker example of the README works on a fresh checkout and
+    the same token is read on every later start. What the file holds is kept; a later line
+    wins over an earlier empty `API_TOKEN=` (as `.env.example` has)."""
+    token = secrets.token_urlsafe(32)
+    existing = env_file.read_text(encoding="utf-8") if env_file.exists() else None
+    separator = "\n" if existing and not existing.endswith("\n") else ""
+    with env_file.open("a", encoding="utf-8") as out:
+        if existing is None:
+            os.chmod(env_file, 0o600)
+        out.write(
+            f"{separator}# Made up by `s3bot serve` (development) for the tracker and /metrics.\n"
+            f"API_TOKEN={token}\n"
+        )
+    return token

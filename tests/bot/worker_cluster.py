@@ -112,6 +112,7 @@ def start_cluster(
         "RATE_LIMIT_PER_ADDRESS": "0",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        "ENVIRONMENT": "test",  # so serve never writes a token into the checkout's .env
         **env,
     }
     command = [sys.executable, "-m", "bot", "serve", "--workers", str(workers)]
