@@ -17,6 +17,7 @@ from bot.dialogue.errors import DataError
 from bot.observability.logs import configure_logging
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
     from sqlalchemy.engine import Engine
 
 logger = logging.getLogger("bot")
@@ -236,9 +237,21 @@ def _content_problems(settings: Settings) -> list[object]:
 def _train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.dialogue.bot_data import load_bot_data
     from bot.main import train_models
+    from bot.observability.progress import progress_display
 
     data = load_bot_data(settings.DATA_DIR, default_language=settings.DEFAULT_LANGUAGE)
-    for language, path in train_models(settings, data, force=args.force).items():
+    with progress_display() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def show(language: str, step: str, done: int, total: int) -> None:
+            if language not in tasks:
+                tasks[language] = progress.add_task(language, total=total)
+            progress.update(
+                tasks[language], description=f"{language}: {step}", completed=done, total=total
+            )
+
+        models = train_models(settings, data, force=args.force, on_step=show)
+    for language, path in models.items():
         print(f"{language}: {path}")
     _index_content(settings)
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,8 @@ from bot.dialogue.policy import Policy
 from bot.dialogue.processor import Processor
 from bot.storage import make_engine, upgrade_schema
 from bot.telegram_channel import TelegramChannel
+from bot.telegram_channel.adapter import CHANNEL as TELEGRAM_CHANNEL
 from bot.web.app import create_web_app
-from bot.web.widget_tokens import CHANNEL as WIDGET_CHANNEL
 
 if TYPE_CHECKING:
     from nlu.language import LanguageDetector
@@ -43,13 +43,29 @@ def make_action_runner(settings: Settings) -> ActionRunner:
     return InProcessActionRunner(settings.ACTIONS_PACKAGE, settings.ACTION_TIMEOUT_SECONDS)
 
 
-def train_models(settings: Settings, data: BotData, *, force: bool = False) -> dict[str, Path]:
-    """Train (or reuse, when the data is unchanged) one NLU model per language."""
+def train_models(
+    settings: Settings,
+    data: BotData,
+    *,
+    force: bool = False,
+    on_step: Callable[[str, str, int, int], None] | None = None,
+) -> dict[str, Path]:
+    """Train (or reuse, when the data is unchanged) one NLU model per language.
+
+    `on_step` is told (language, step, steps done, steps in all) as each step starts, for a
+    command to show progress (`nlu.train`'s steps).
+    """
     from nlu import train
 
     paths = {}
     for language, nlu_dir in data.spoken_nlu_dirs.items():
-        result = train(nlu_dir, settings.MODELS_DIR, language=language, force=force)
+        result = train(
+            nlu_dir,
+            settings.MODELS_DIR,
+            language=language,
+            force=force,
+            on_step=None if on_step is None else partial(on_step, language),
+        )
         logger.info(
             "NLU model for %s: %s (%s)",
             language,
@@ -150,8 +166,10 @@ def create_app(settings: Settings) -> FastAPI:
             await agent.close()
 
     app = create_web_app(agent, settings, lifespan=lifespan)
-    # Messages appended outside turns reach the widget's open event streams.
-    agent.set_outbound(WIDGET_CHANNEL, app.state.widget.streams)
+    # Messages appended outside turns (a staff reply) are sent on Telegram; the web app
+    # registered the ports of its own channels (the widget, Rasa's REST channel).
+    if telegram is not None:
+        agent.set_outbound(TELEGRAM_CHANNEL, telegram)
     if telegram is not None and telegram.webhook_url:
         app.include_router(telegram.webhook_router())
     app.state.telegram = telegram

@@ -13,6 +13,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,26 @@ from nlu.pipeline_config import PIPELINE_VERSION, pipeline_config_text
 from nlu.training_data import TrainingData, load_training_data, nlu_files
 
 LATEST_SUFFIX = ".latest"
+
+#: Told of each training step as it starts: (what, steps done, steps in all); then of the end
+#: as ("trained" or "unchanged", all, all). A command shows it as progress.
+StepCallback = Callable[[str, int, int], None]
+
+
+class _Steps:
+    """Counts the steps of one training for a `StepCallback` (none: nothing is told)."""
+
+    def __init__(self, on_step: StepCallback | None, total: int) -> None:
+        self.on_step, self.total, self.done = on_step, total, 0
+
+    def start(self, what: str) -> None:
+        if self.on_step is not None:
+            self.on_step(what, self.done, self.total)
+        self.done += 1
+
+    def end(self, what: str) -> None:
+        if self.on_step is not None:
+            self.on_step(what, self.total, self.total)
 
 
 @dataclass(frozen=True)
@@ -80,7 +101,12 @@ def latest_pointer(models_dir: Path, language: str) -> Path:
 
 
 def train(
-    nlu_dir: Path, models_dir: Path, *, language: str = "en", force: bool = False
+    nlu_dir: Path,
+    models_dir: Path,
+    *,
+    language: str = "en",
+    force: bool = False,
+    on_step: StepCallback | None = None,
 ) -> TrainResult:
     """Train the NLU pipeline for one language unless an identical model exists.
 
@@ -89,6 +115,7 @@ def train(
         models_dir: Where models are stored; created if missing.
         language: spaCy language code of the data.
         force: Retrain even when a model with the same fingerprint exists.
+        on_step: Told of each step as it starts, and of the end.
 
     Returns:
         Where the model is, whether it was trained now, and its fingerprint.
@@ -105,8 +132,13 @@ def train(
     model_path = models_dir / f"nlu-{language}-{digest[:12]}"
     if model_path.is_dir() and not force:
         _write_latest(models_dir, language, model_path)
+        _Steps(on_step, 1).end("unchanged")
         return TrainResult(model_path, False, digest)
-    nlp = build_and_train(data, Config().from_str(config_text))
+    config = Config().from_str(config_text)
+    # The classifier, each epoch of the NER when there is one, saving.
+    steps = _Steps(on_step, 2 + (config["training"]["max_epochs"] if ner_types(data) else 0))
+    nlp = build_and_train(data, config, steps=steps)
+    steps.start("saving")
     nlp.meta["s3_fingerprint"] = digest
     nlp.meta[NER_INTENTS_META] = ner_intents(data)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{model_path.name}-", dir=models_dir))
@@ -116,6 +148,7 @@ def train(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _write_latest(models_dir, language, model_path)
+    steps.end("trained")
     return TrainResult(model_path, True, digest)
 
 
@@ -189,7 +222,7 @@ def _without_overlaps(entities: list[tuple[int, int, str]]) -> list[tuple[int, i
     return kept
 
 
-def build_and_train(data: TrainingData, config: Config) -> Language:
+def build_and_train(data: TrainingData, config: Config, *, steps: _Steps | None = None) -> Language:
     """Create the pipeline from a config and train it on the data.
 
     The intent classifier is fitted directly (linear models, calibrated by k-fold);
@@ -198,6 +231,7 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
     Args:
         data: Validated training data with at least two intents.
         config: Full pipeline config, including its ``[training]`` section.
+        steps: Told as the classifier's fit and each epoch of the NER start.
 
     Returns:
         The trained pipeline, ready to save or use.
@@ -216,18 +250,22 @@ def build_and_train(data: TrainingData, config: Config) -> Language:
         }
     )
     add_entity_normalisers(nlp, data)
+    steps = steps or _Steps(None, 0)
     classifier = nlp.get_pipe("intent_classifier")
     assert isinstance(classifier, IntentClassifier)
+    steps.start("fitting the intent classifier")
     classifier.fit([e.text for e in data.examples], [e.intent for e in data.examples])
     if "ner" in nlp.pipe_names:
-        _train_ner(nlp, _ner_examples(nlp, data), settings)
+        _train_ner(nlp, _ner_examples(nlp, data), settings, steps)
     else:
         nlp.initialize()
     nlp.meta["s3_intents"] = data.intents
     return nlp
 
 
-def _train_ner(nlp: Language, examples: list[SpacyExample], settings: dict[str, Any]) -> None:
+def _train_ner(
+    nlp: Language, examples: list[SpacyExample], settings: dict[str, Any], steps: _Steps
+) -> None:
     """spaCy's update loop for the ``ner`` component, keeping the averaged weights."""
     rng = random.Random(settings["seed"])
     optimizer: Optimizer = registry.resolve({"o": settings["optimizer"]})["o"]
@@ -235,7 +273,8 @@ def _train_ner(nlp: Language, examples: list[SpacyExample], settings: dict[str, 
     sizes = compounding(
         settings["batch_size_start"], settings["batch_size_stop"], settings["batch_size_compound"]
     )
-    for _ in range(settings["max_epochs"]):
+    for epoch in range(settings["max_epochs"]):
+        steps.start(f"training the NER, epoch {epoch + 1} of {settings['max_epochs']}")
         rng.shuffle(examples)
         for batch in minibatch(examples, size=sizes):
             nlp.update(batch, sgd=optimizer, drop=settings["dropout"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 
+from rich.progress import Progress
+
 from actions.matching.directory_csv import CsvImportError, export_csv, import_csv
-from actions.matching.seed import seed_demo_directory
+from actions.matching.seed import demo_csv_path, seed_demo_directory
+from bot.observability.progress import progress_display
 from bot.storage import make_engine, session, upgrade_schema
 
 
@@ -15,8 +19,15 @@ def import_file(database_url: str, path: Path) -> int:
     engine = make_engine(database_url)
     try:
         upgrade_schema(engine)
-        with path.open(encoding="utf-8", newline="") as stream, session(engine) as db:
-            inserted, updated = import_csv(session=db, stream=stream)
+        with (
+            path.open(encoding="utf-8", newline="") as stream,
+            session(engine) as db,
+            progress_display() as progress,
+        ):
+            task = progress.add_task(f"{path.name}: rows", total=_rows(path, progress))
+            inserted, updated = import_csv(
+                session=db, stream=stream, on_row=lambda: progress.advance(task)
+            )
     except CsvImportError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 1
@@ -51,8 +62,22 @@ def seed(database_url: str) -> int:
     engine = make_engine(database_url)
     try:
         upgrade_schema(engine)
-        inserted, updated = seed_demo_directory(engine)
+        with progress_display() as progress:
+            task = progress.add_task("demo directory: rows", total=_rows(demo_csv_path(), progress))
+            inserted, updated = seed_demo_directory(engine, on_row=lambda: progress.advance(task))
     finally:
         engine.dispose()
     print(f"Demo partner directory: {inserted} organisations added, {updated} refreshed.")
     return 0
+
+
+def _rows(path: Path, progress: Progress) -> int | None:
+    """How many rows the CSV holds (header aside), counted only for a shown progress bar;
+    None if unknown."""
+    if progress.disable:
+        return None
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            return max(0, sum(1 for _ in csv.reader(stream)) - 1)
+    except (OSError, UnicodeDecodeError, csv.Error):  # the import itself reports it
+        return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from sqlmodel import Session
@@ -156,8 +156,14 @@ def _list(name: str, value: str, allowed: Iterable[str], *, required: bool) -> l
     return items
 
 
-def read_csv(stream: TextIO, rules: MatchingRules | None = None) -> list[OrganisationCreate]:
-    """Every row of a directory CSV, checked.
+def read_csv(
+    stream: TextIO,
+    rules: MatchingRules | None = None,
+    *,
+    on_row: Callable[[], None] | None = None,
+) -> list[OrganisationCreate]:
+    """Every row of a directory CSV, checked; `on_row` is told of each row as it is read
+    (for progress).
 
     Raises:
         CsvImportError: listing every bad row (line numbers count the header as line 1).
@@ -172,6 +178,8 @@ def read_csv(stream: TextIO, rules: MatchingRules | None = None) -> list[Organis
     seen: dict[str, int] = {}
     line = reader.line_num
     for row in reader:
+        if on_row is not None:
+            on_row()
         start, line = line + 1, reader.line_num
         if None in row:
             errors.append((start, "more fields than the header has"))
@@ -193,9 +201,12 @@ def read_csv(stream: TextIO, rules: MatchingRules | None = None) -> list[Organis
     return rows
 
 
-def import_csv(*, session: Session, stream: TextIO) -> tuple[int, int]:
-    """Check a whole CSV, then write it in the caller's transaction; (inserted, updated)."""
-    organisations = read_csv(stream)
+def import_csv(
+    *, session: Session, stream: TextIO, on_row: Callable[[], None] | None = None
+) -> tuple[int, int]:
+    """Check a whole CSV, then write it in the caller's transaction; (inserted, updated).
+    `on_row` is told of each row as it is read."""
+    organisations = read_csv(stream, on_row=on_row)
     return upsert_organisations(session=session, organisations=organisations)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -18,8 +19,11 @@ def demo_csv_path() -> Path:
     return partners_dir() / DEMO_CSV
 
 
-def seed_demo_directory(engine: Engine, path: Path | None = None) -> tuple[int, int]:
-    """Load the demo directory (idempotent: a second run updates the same rows).
+def seed_demo_directory(
+    engine: Engine, path: Path | None = None, *, on_row: Callable[[], None] | None = None
+) -> tuple[int, int]:
+    """Load the demo directory (idempotent: a second run updates the same rows); `on_row` is
+    told of each row as it is read.
 
     Returns:
         How many organisations were inserted and how many updated.
@@ -28,4 +32,4 @@ def seed_demo_directory(engine: Engine, path: Path | None = None) -> tuple[int, 
         (path or demo_csv_path()).open(encoding="utf-8", newline="") as stream,
         session(engine) as db,
     ):
-        return import_csv(session=db, stream=stream)
+        return import_csv(session=db, stream=stream, on_row=on_row)

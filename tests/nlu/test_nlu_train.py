@@ -64,3 +64,18 @@ def test_train_rejects_invalid_data_before_touching_models(tmp_path: Path) -> No
     with pytest.raises(NluDataError, match="bad.yml"):
         train(data_dir, tmp_path / "models")
     assert not (tmp_path / "models").exists()
+
+
+def test_train_tells_each_step_then_the_end(tmp_path: Path) -> None:
+    data_dir = write_small_dataset(tmp_path / "data")
+    steps: list[tuple[str, int, int]] = []
+    train(data_dir, tmp_path / "models", on_step=lambda *step: steps.append(step))
+    total = steps[0][2]
+    assert steps[0] == ("fitting the intent classifier", 0, total)
+    assert steps[-2:] == [("saving", total - 1, total), ("trained", total, total)]
+    assert [done for _, done, _ in steps] == list(range(total + 1))
+    assert {all_ for _, _, all_ in steps} == {total}
+
+    again: list[tuple[str, int, int]] = []
+    train(data_dir, tmp_path / "models", on_step=lambda *step: again.append(step))
+    assert again == [("unchanged", 1, 1)]
