@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -203,6 +204,23 @@ class _Memo:
             if key not in self._values:
                 self._values[key] = make()
             return self._values[key]
+
+
+@pytest.fixture(autouse=True)
+def _logging_handlers_restored() -> Iterator[None]:
+    """The root logger's handlers as they were before the test: a test that configures logging
+    in-process (a CLI command) would otherwise leave a handler on its captured, later closed,
+    stderr, and every later log record of the worker would fail to print."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session", autouse=True)
