@@ -30,7 +30,7 @@ from sqlmodel import Session
 from bot.dialogue.choices import ChoiceReader
 from bot.dialogue.domain import Domain
 from bot.dialogue.messages import BotMessage, UserMessage
-from bot.dialogue.outbound import OUTSIDE_TURN, Outbound, StoredMessage
+from bot.dialogue.outbound import OUTSIDE_TURN, KeptForNextAnswer, Outbound, StoredMessage
 from bot.dialogue.payload import parse_payload
 from bot.dialogue.processor import Processor
 from bot.dialogue.responses import render_response
@@ -64,6 +64,8 @@ ERASE_EVENT = "erase_sender_data"
 #: erasures and tracker reads. No storage call ever waits for a lock, so this never starves.
 STORAGE_THREADS_POSTGRES = LOCK_CONNECTIONS + 2
 BUSY_RESPONSE = "utter_busy"
+#: Said when staff hand a conversation back to the assistant, before the journey goes on.
+RESUMED_RESPONSE = "utter_handoff_ended"
 #: Seconds a client is asked to wait before retrying a refused turn.
 RETRY_AFTER_SECONDS = 2
 #: How many conversations' trackers stay in memory between turns (the least recent go first).
@@ -251,10 +253,11 @@ class Agent:
                     self._keep(message.sender_id, kept)
                 return [BotMessage.from_rasa(m) for m in opened.stored_reply or []]
             tracker = opened.tracker
+            reply = self._kept_for_this_answer(tracker, message.channel)
             first_new = tracker.next_seq
             await self._run_turn(tracker, message, message_id)
             new_events = tracker.events_from(first_new)
-            reply = [_bot_message(e) for e in new_events if e["event"] == "bot"]
+            reply += [_bot_message(e) for e in new_events if e["event"] == "bot"]
             stored = await loop.run_in_executor(
                 self._storage,
                 self._close_turn,
@@ -268,6 +271,19 @@ class Agent:
             if stored:
                 self._keep(message.sender_id, _KeptTracker(opened.conversation_id, tracker))
         return reply
+
+    def _kept_for_this_answer(self, tracker: DialogueTracker, channel: str) -> list[BotMessage]:
+        """On a channel that cannot push (`KeptForNextAnswer`), the messages appended outside
+        turns since the person last wrote: they go before this turn's reply."""
+        if not isinstance(self._outbound.get(channel), KeptForNextAnswer):
+            return []
+        waiting: list[BotMessage] = []
+        for event in reversed(tracker.events):
+            if event["event"] == "user":
+                break
+            if event["event"] == "bot" and (event.get("metadata") or {}).get(OUTSIDE_TURN):
+                waiting.append(_bot_message(event))
+        return waiting[::-1]
 
     def _keep(self, sender_id: str, kept: _KeptTracker) -> None:
         self._kept[sender_id] = kept
@@ -554,13 +570,80 @@ class Agent:
             for offset, event in enumerate(marked)
             if event["event"] == "bot"
         ]
+        await self._deliver(channel, sender_id, messages)
+        return messages
+
+    async def hand_back(
+        self, sender_id: str, response: str | None = RESUMED_RESPONSE
+    ) -> list[StoredMessage] | None:
+        """End a pause (a person hands the conversation back): append Rasa's `resume`, say
+        `response`, and let the journey go on where it was (an active form asks its question
+        again). Stored under the conversation's lock, then delivered on its channel.
+
+        Returns:
+            The bot messages appended, with their seq; None if there is no such conversation.
+        """
+        async with self._locks.hold(sender_id) as held:
+            loop = asyncio.get_running_loop()
+            kept = self._kept.pop(sender_id, None)
+            loaded = await loop.run_in_executor(
+                self._storage, self._load_between_turns, held, sender_id, kept
+            )
+            if loaded is None:
+                return None
+            conversation_id, channel, tracker = loaded
+            first_new = tracker.next_seq
+            await self.processor.resume(tracker, response)
+            new_events = tracker.events_from(first_new)
+            for event in new_events:  # marked in place: the kept tracker must match the log
+                if event["event"] == "bot":
+                    event["metadata"] = {**(event.get("metadata") or {}), OUTSIDE_TURN: True}
+            await loop.run_in_executor(
+                self._storage,
+                self._store_between_turns,
+                held,
+                conversation_id,
+                first_new,
+                new_events,
+            )
+            self._keep(sender_id, _KeptTracker(conversation_id, tracker))
+        messages = [
+            StoredMessage(first_new + offset, _bot_message(event), float(event["timestamp"]))
+            for offset, event in enumerate(new_events)
+            if event["event"] == "bot"
+        ]
+        await self._deliver(channel, sender_id, messages)
+        return messages
+
+    def _load_between_turns(
+        self, held: Held, sender_id: str, kept: _KeptTracker | None
+    ) -> tuple[int, str, DialogueTracker] | None:
+        with self._turn_session(held) as db:
+            conversation = crud.get_conversation(session=db, sender_id=sender_id)
+            if conversation is None or conversation.id is None:
+                return None
+            tracker = self._load_tracker(db, conversation.id, sender_id, kept)
+            return conversation.id, conversation.channel, tracker
+
+    def _store_between_turns(
+        self, held: Held, conversation_id: int, first_seq: int, events: list[dict[str, Any]]
+    ) -> None:
+        with self._turn_session(held) as db:
+            crud.append_events(
+                session=db,
+                conversation_id=conversation_id,
+                events=events,
+                first_seq=first_seq,
+                log_end_read=True,  # `_load_between_turns` read the log to its end under the lock
+            )
+
+    async def _deliver(self, channel: str, sender_id: str, messages: list[StoredMessage]) -> None:
         port = self._outbound.get(channel)
         if port is not None and messages:
             try:
                 await port.deliver(sender_id, messages)
             except Exception:  # stored already: the channel reads it from the log later
                 logger.exception("conversation %s: delivery on %s failed", sender_id, channel)
-        return messages
 
     def _append(
         self, held: Held, sender_id: str, events: list[dict[str, Any]]

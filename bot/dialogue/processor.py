@@ -13,7 +13,7 @@ from bot.dialogue.action_runner import ActionRunner, action_payload
 from bot.dialogue.domain import Domain
 from bot.dialogue.errors import ActionFailed
 from bot.dialogue.forms import StepOutcome, run_form
-from bot.dialogue.policy import DEFAULT_FALLBACK, Policy
+from bot.dialogue.policy import DEFAULT_FALLBACK, Policy, Prediction
 from bot.dialogue.responses import render_response
 from bot.dialogue.slot_filling import extract_global_slots
 from bot.dialogue.tracker import (
@@ -33,6 +33,14 @@ logger = logging.getLogger(__name__)
 MAX_ACTIONS_PER_TURN = 10
 ACTION_FAILED_RESPONSE = "utter_action_failed"
 DEFAULT_RESPONSE = "utter_default"
+#: While a person has the conversation (paused), a message is logged for them and this
+#: custom action, when the domain has it, may answer it (once: a person is on the way; a
+#: contact left for staff); then the message is reverted, so no form, slot or rule sees it.
+PAUSED_ACTION = "action_handoff_waiting"
+#: Requests that work even while a person has the conversation: privacy and erasure.
+ALWAYS_INTENTS = frozenset({"delete_my_data", "ask_stored_data"})
+#: Questions whose answer is also taken while paused (the erasure's confirmation).
+ALWAYS_ANSWERED = frozenset({"action_ask_erasure_confirmation"})
 
 
 class Processor:
@@ -44,8 +52,11 @@ class Processor:
         self._runner = runner
 
     async def start_session_if_due(self, tracker: DialogueTracker, at: float) -> None:
-        """Start a session on a new conversation or after the configured idle time."""
+        """Start a session on a new conversation or after the configured idle time; never
+        while a person has the conversation (a session start would end the pause)."""
         events = tracker.events
+        if tracker.paused:
+            return
         if events:
             idle_minutes = (at - float(events[-1].get("timestamp") or at)) / 60
             expiry = self.domain.session_expiration_minutes
@@ -84,8 +95,26 @@ class Processor:
         if intent == "restart":
             await self._run_named(tracker, "action_restart", "default")
             return
+        if tracker.paused and not _answered_while_paused(tracker):
+            await self._keep_for_staff(tracker)
+            return
         for name, value in extract_global_slots(tracker).items():
             tracker.append(slot_event(name, value))
+        await self.predict_and_run(tracker)
+
+    async def _keep_for_staff(self, tracker: DialogueTracker) -> None:
+        """A message while a person has the conversation: logged (staff read it in the
+        transcript), answered only by `PAUSED_ACTION`, then reverted."""
+        if self.has_custom(PAUSED_ACTION):
+            await self._run_named(tracker, PAUSED_ACTION, "paused")
+        tracker.append(simple_event("rewind"))
+
+    async def resume(self, tracker: DialogueTracker, response: str | None = None) -> None:
+        """Hand the conversation back to the assistant: Rasa's `resume`, `response` said if
+        given, then the journey goes on where it was (an active form asks its question)."""
+        tracker.append(simple_event("resume"))
+        if response is not None and response in self.domain.responses:
+            self._append_messages(tracker, [{"response": response}], response)
         await self.predict_and_run(tracker)
 
     async def reply_and_forget(
@@ -101,7 +130,12 @@ class Processor:
     async def predict_and_run(self, tracker: DialogueTracker) -> None:
         """Run predicted actions until the policy says listen."""
         for _ in range(MAX_ACTIONS_PER_TURN):
+            if tracker.paused and not _answered_while_paused(tracker):
+                tracker.append(action_event(ACTION_LISTEN, "paused"))
+                return
             prediction = self._policy.next_action(tracker)
+            if tracker.paused and prediction.reason == "resume_loop":
+                prediction = Prediction(ACTION_LISTEN, "paused")
             if prediction.action == ACTION_LISTEN:
                 tracker.append(action_event(ACTION_LISTEN, prediction.reason))
                 return
@@ -230,3 +264,16 @@ class Processor:
         if rendered is None:
             logger.error("response '%s' has no variation for this conversation", response)
         return rendered
+
+
+def _answered_while_paused(tracker: DialogueTracker) -> bool:
+    """Whether the latest message is one the assistant answers even while paused: a privacy
+    request, or the answer to the question such a request asked."""
+    turns, _ = tracker.recent_turns(3)
+    for index in range(len(turns) - 1, -1, -1):
+        if turns[index].kind == "intent":
+            if turns[index].name in ALWAYS_INTENTS:
+                return True
+            before = turns[index - 1] if index > 0 else None
+            return before is not None and before.kind == "action" and before.name in ALWAYS_ANSWERED
+    return False

@@ -99,6 +99,9 @@ class Turn:
 
 # Events after which nothing before counts: all derived state starts over.
 SESSION_MARKERS = ("restart", "session_started")
+#: Rasa's `ConversationPaused` and `ConversationResumed`: a person took over the chat, then
+#: handed it back. Not reverted by a rewind or an undo, as in Rasa.
+PAUSE, RESUME = "pause", "resume"
 StartState = tuple[dict[str, Any], str | None]
 # A step not yet followed by another: (kind, name, entities).
 Pending = tuple[str, str, tuple[str, ...]]
@@ -142,11 +145,13 @@ class DialogueTracker:
         self._session_from = 0  # index in `_events` where the current session's events begin
         self._restart_from = 0  # index in `_events` after the last restart
         self._user_seen = first_seq > 0  # a stored log that starts later began with a message
+        self._paused = False
         self._start_over()
         for event in events or ():
             self.append(event)
 
     def _start_over(self) -> None:
+        self._paused = False
         self._applied: list[dict[str, Any]] = []
         self._saved: list[_Saved] = []
         self._slots = self._initial_slots()
@@ -195,6 +200,8 @@ class DialogueTracker:
         elif kind == "undo":
             self._revert_until("action")
         else:
+            if kind in (PAUSE, RESUME):
+                self._paused = kind == PAUSE
             self._apply(event, kind)
 
     def _apply(self, event: dict[str, Any], kind: str) -> None:
@@ -304,6 +311,12 @@ class DialogueTracker:
         return self._slots.get(name)
 
     @property
+    def paused(self) -> bool:
+        """Whether a person took over the conversation (`pause`) and has not handed it back
+        (`resume`); a restart ends it too, as in Rasa."""
+        return self._paused
+
+    @property
     def active_loop(self) -> str | None:
         """The name of the active form, if any."""
         return self._loop
@@ -395,7 +408,7 @@ class DialogueTracker:
             "latest_message": self.latest_message or {},
             "latest_event_time": self._events[-1]["timestamp"] if self._events else None,
             "followup_action": self.followup_action,
-            "paused": False,
+            "paused": self._paused,
             "events": events,
             "latest_input_channel": _latest_channel(self._events),
             "active_loop": {"name": loop, "validate": True, "rejected": False} if loop else {},

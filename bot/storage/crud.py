@@ -22,6 +22,7 @@ from bot.storage import summary
 from bot.storage.crud_partners import delete_partner_data_of_sender
 from bot.storage.errors import EventLogConflict, NotFoundError
 from bot.storage.models import CompanyProfile, Conversation, Event, InboxEntry, utcnow
+from bot.storage.models_handoff import HandoffRequest
 from bot.storage.models_partners import IntroductionRequest, Organisation
 from bot.storage.scrub import scrub_on_commit
 
@@ -395,7 +396,8 @@ def count_sender_data(*, session: Session, sender_id: str) -> dict[str, int]:
 
 def delete_sender_data(*, session: Session, sender_id: str) -> int:
     """Erase everything stored about a sender: conversation, event log, inbox, profile,
-    introduction requests and the sender's own directory listing.
+    introduction requests, handoff requests (with a contact left in them) and the sender's
+    own directory listing.
 
     This is the one erasure of the application: the dialogue's, the Telegram command's and
     the operator's (`s3bot erase`) all end here. The rows are deleted explicitly, not left to
@@ -415,6 +417,10 @@ def delete_sender_data(*, session: Session, sender_id: str) -> int:
             | col(InboxEntry.conversation_id).in_(conversation_ids)
         ),
         delete(Event).where(col(Event.conversation_id).in_(conversation_ids)),
+        delete(HandoffRequest).where(
+            (col(HandoffRequest.sender_id) == sender_id)
+            | col(HandoffRequest.conversation_id).in_(conversation_ids)
+        ),
         delete(CompanyProfile).where(col(CompanyProfile.sender_id) == sender_id),
         delete(Conversation).where(col(Conversation.sender_id) == sender_id),
     )

@@ -33,7 +33,7 @@ from nlu.entities.text import fold
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "action_two_stage_fallback"})
 HANDOVER_INTENT = "talk_to_human"
-HANDOVER_ACTIONS = frozenset({"utter_handover"})
+HANDOVER_ACTIONS = frozenset({"utter_handover", "action_request_handoff"})
 INTRODUCTION_RESPONSE = "utter_introduction_requested"
 PREVIEW_CHARS = 200
 #: The language of an inbox entry when neither the message nor the conversation has one.

@@ -375,6 +375,10 @@ class TelegramAdapter:
         """Render the agent's messages in the chat."""
         await self._send(context.bot, chat_id, replies)
 
+    async def send_to_chat(self, bot: Any, chat_id: int, replies: Sequence[BotMessage]) -> None:
+        """Render messages in a chat outside any update (a staff reply)."""
+        await self._send(bot, chat_id, replies)
+
     async def _send(self, bot: Any, chat_id: int, replies: Sequence[BotMessage]) -> None:
         for reply in replies:
             text = reply.text or ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,7 +18,8 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application
 
 from bot.dialogue.agent import Agent
-from bot.telegram_channel.adapter import DeleteSenderData, TelegramAdapter
+from bot.dialogue.outbound import StoredMessage
+from bot.telegram_channel.adapter import CHANNEL, DeleteSenderData, TelegramAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,16 @@ class TelegramChannel:
         if application.running:
             await application.stop()
         await application.shutdown()
+
+    async def deliver(self, sender_id: str, messages: Sequence[StoredMessage]) -> None:
+        """The outbound port (`bot.dialogue.outbound.Outbound`): send messages appended
+        outside a turn (a staff reply) to the chat, as replies are sent."""
+        namespace, _, chat = sender_id.partition(":")
+        if namespace != CHANNEL or not chat.lstrip("-").isdigit():
+            logger.warning("conversation %s is not a Telegram chat; not sent", sender_id)
+            return
+        replies = [stored.message for stored in messages]
+        await self.adapter.send_to_chat(self.application.bot, int(chat), replies)
 
     def webhook_router(self) -> APIRouter:
         """The route Telegram posts updates to: 403 without the secret header."""

@@ -16,6 +16,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 from bot.storage import (
     models_console,  # noqa: F401  (the staff console's tables)
+    models_handoff,  # noqa: F401  (handoff requests)
     models_partners,  # noqa: F401  (the partner directory's tables)
     search,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from bot.storage import crud, session
+from bot.storage import crud, crud_handoff, session
 from bot.storage.crud_partners import (
     create_introduction_request,
     get_organisation_by_ref,
@@ -26,6 +26,7 @@ SENDER_TABLES = {
     "organisation_keyword",
     "conversation_summary",  # the staff console's row of the conversation
     "conversation_text",  # its messages' search text
+    "handoff_request",  # a request for a person, with a contact left in it
 }
 #: The console's rows of a conversation that name no sender, and the search index's own
 #: tables on SQLite; all erased with the conversation.
@@ -97,6 +98,19 @@ def _store_everything(engine: Engine, sender: str) -> None:
         demo = get_organisation_by_ref(session=db, ref=f"demo-{len(sender)}")
         assert demo is not None and demo.id is not None
         create_introduction_request(session=db, sender_id=sender, organisation_id=demo.id)
+        conversation = crud.get_conversation(session=db, sender_id=sender)
+        assert conversation is not None and conversation.id is not None
+        request = crud_handoff.create_request(
+            session=db,
+            conversation_id=conversation.id,
+            sender_id=sender,
+            channel="rest",
+            partner_site_id=None,
+            language="en",
+            summary={"company_name": f"{sender} company"},
+            outside_hours=True,
+        )
+        request.contact = f"{sender}@example.org"
 
 
 def _rows_naming(engine: Engine, marker: str) -> dict[str, int]:
