@@ -6,13 +6,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import store
+from nlu.yaml_reader import read_yaml
 
 FALLBACK = "nlu_fallback"
 GUESSES = 2
@@ -21,7 +21,7 @@ SOMETHING_ELSE = ("something_else", "/show_menu")
 
 @lru_cache(maxsize=2)
 def _labels(data_dir: Path) -> dict[str, dict[str, str]]:
-    return dict(yaml.safe_load((data_dir / "dialogue" / "intent_labels.yml").read_text("utf-8")))
+    return dict(read_yaml(data_dir / "dialogue" / "intent_labels.yml"))
 
 
 def best_guesses(ranking: list[dict[str, Any]], labels: dict[str, str]) -> list[str]:

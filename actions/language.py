@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -26,6 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions import store
 from nlu.entities.lexicon import within_one_edit
 from nlu.entities.text import fold
+from nlu.yaml_reader import read_yaml
 
 SLOT = "language"
 CONFIRMATION = "utter_language_switched"
@@ -34,7 +34,7 @@ MIN_FUZZY = 5  # shorter names must be typed exactly ("sv", "suomi")
 
 @lru_cache(maxsize=4)
 def _languages(path: Path) -> dict[str, dict[str, Any]]:
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    content = read_yaml(path) or {}
     return {str(code): dict(entry) for code, entry in content.items()}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import store
 from bot.storage import crud, session
+from nlu.yaml_reader import read_yaml
 
 #: The event that asks the agent to erase the sender's data at the end of the turn. The agent
 #: has the same name (`bot.dialogue.agent.ERASE_EVENT`); a test keeps the two equal.
@@ -131,7 +131,7 @@ def field_names(fields: list[str], language: str) -> str:
 def labels(language: str) -> dict[str, Any]:
     """The privacy words of a language (English when the language has none)."""
     path = store.data_dir() / "privacy" / "labels.yml"
-    words = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = read_yaml(path)
     return dict(words.get(language) or words["en"])
 
 

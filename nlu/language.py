@@ -25,9 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nlu.errors import NluDataError
+from nlu.yaml_reader import YamlFileError, read_yaml
 
 DEFAULT_THRESHOLD = 0.9
 MIN_WORDS = 3
@@ -158,9 +157,9 @@ def load_languages(path: Path) -> dict[str, LanguageInfo]:
         NluDataError: naming the file and each problem.
     """
     try:
-        content: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise NluDataError(f"{path}: cannot be read ({exc})") from exc
+        content: Any = read_yaml(path)
+    except YamlFileError as exc:
+        raise NluDataError(str(exc)) from exc
     if not isinstance(content, dict) or not content:
         raise NluDataError(f"{path}: must map language codes to their names and words")
     known = set(_identifier(()).labels)
@@ -244,7 +243,7 @@ def load_language_test_set(path: Path) -> list[LabelledMessage]:
     Raises:
         NluDataError: when the file does not have that shape.
     """
-    content: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    content: Any = read_yaml(path) or {}
     detected = content.get("detected") if isinstance(content, dict) else None
     unchanged = content.get("unchanged") if isinstance(content, dict) else None
     if not isinstance(detected, dict) or not isinstance(unchanged, list):

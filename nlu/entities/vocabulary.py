@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nlu.entities.text import fold
 from nlu.errors import NluDataError
+from nlu.yaml_reader import YamlFileError, read_yaml
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 MIN_FUZZY_LETTERS = 6
@@ -23,9 +22,9 @@ MIN_FUZZY_PARTNER_LETTERS = 9
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise NluDataError(f"{path}: cannot read entity data: {exc}") from exc
+        loaded = read_yaml(path)
+    except YamlFileError as exc:
+        raise NluDataError(f"cannot read entity data: {exc}") from exc
     if not isinstance(loaded, dict):
         raise NluDataError(f"{path}: expected a mapping at the top level")
     return loaded
