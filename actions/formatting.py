@@ -31,3 +31,10 @@ def format_number(value: Decimal | int | float, language: str | None = "en") -> 
     if number != number.to_integral_value():
         number = number.quantize(Decimal("0.01"))
     return str(format_decimal(number, format="#,##0.##", locale=_locale(language)))
+
+
+def format_count(count: int, one: str, other: str, language: str | None = "en") -> str:
+    """`count` and the words that follow it in the form the language's plural rule (CLDR)
+    asks for: "1 organisation", "2 organisations", "0 organisations", "1,200 rows"."""
+    words = one if _locale(language).plural_form(count) == "one" else other
+    return f"{format_number(count, language)} {words}"

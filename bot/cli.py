@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from actions.formatting import format_count
 from bot.config import Settings, get_settings
 from bot.dialogue.errors import DataError
 from bot.observability.logs import configure_logging
@@ -173,7 +174,7 @@ def _erase(args: argparse.Namespace, settings: Settings) -> int:
             print("Nothing was erased.")
             return 1
         deleted = asyncio.run(_erase_under_lock(engine, args.sender))
-        print(f"Erased {deleted} rows about {args.sender!r}.")
+        print(f"Erased {format_count(deleted, 'row', 'rows')} about {args.sender!r}.")
         return 0
     finally:
         engine.dispose()
@@ -219,8 +220,9 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     ).items():
         shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
         print(
-            f"note: '{code}' has NLU data but is not spoken yet: {len(missing)} responses "
-            f"have no '{code}' variation ({shown})"
+            f"note: '{code}' has NLU data but is not spoken yet: "
+            f"{format_count(len(missing), 'response has', 'responses have')} "
+            f"no '{code}' variation ({shown})"
         )
     return 0
 
@@ -442,7 +444,7 @@ def _test_stories(args: argparse.Namespace, settings: Settings) -> int:
 
     async def play() -> int:
         agent = build_agent(settings)
-        failed = 0
+        passed = failed = 0
         try:
             for story in load_stories(settings.DATA_DIR / "stories", agent.domain):
                 result = await check_story(agent, story, f"story-{uuid.uuid4().hex[:8]}")
@@ -450,8 +452,10 @@ def _test_stories(args: argparse.Namespace, settings: Settings) -> int:
                 for failure in result.failures:
                     print(f"     {failure}")
                 failed += bool(result.failures)
+                passed += not result.failures
         finally:
             await agent.close()
+        print(f"{format_count(passed, 'story', 'stories')} passed, {failed} failed.")
         return 1 if failed else 0
 
     return asyncio.run(play())

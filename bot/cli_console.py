@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from actions.formatting import format_count
 from bot.config import Settings
 from bot.storage import crud_console, make_engine, session, summary, upgrade_schema
 from bot.storage.models import Conversation
@@ -55,7 +56,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     languages = [args.lang] if args.lang else sorted(by_language)
     for language in languages:
         path, export = write_language(settings.DATA_DIR, language, by_language.get(language, []))
-        print(f"{language}: {export.written} examples in {path}")
+        print(f"{language}: {format_count(export.written, 'example', 'examples')} in {path}")
         for reason in export.skipped:
             print(f"  left out {reason}", file=sys.stderr)
     if not languages:
@@ -84,5 +85,5 @@ def _reindex(args: argparse.Namespace, settings: Settings) -> int:
             last, done = int(ids[-1]), done + len(ids)  # type: ignore[arg-type]
     finally:
         engine.dispose()
-    print(f"Reindexed {done} conversations.")
+    print(f"Reindexed {format_count(done, 'conversation', 'conversations')}.")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from actions.formatting import format_count
 from bot.config import Settings
 from bot.storage import crud_staff, make_engine, session, upgrade_schema
 from bot.storage.errors import NotFoundError
@@ -144,5 +145,6 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
                 action="retention_run",
                 details={"days": days, "conversations": deleted},
             )
-    print(f"Deleted {deleted} conversations idle since before {cutoff:%Y-%m-%d %H:%M} UTC.")
+    conversations = format_count(deleted, "conversation", "conversations")
+    print(f"Deleted {conversations} idle since before {cutoff:%Y-%m-%d %H:%M} UTC.")
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
+from actions.formatting import format_count
 from actions.matching.directory_csv import CsvImportError, export_csv, import_csv
 from actions.matching.seed import demo_csv_path, seed_demo_directory
 from bot.observability.progress import progress_display
@@ -36,7 +37,7 @@ def import_file(database_url: str, path: Path) -> int:
         return 1
     finally:
         engine.dispose()
-    print(f"{path}: {inserted} organisations added, {updated} updated.")
+    print(f"{path}: {_organisations(inserted)} added, {updated} updated.")
     return 0
 
 
@@ -53,7 +54,7 @@ def export_file(database_url: str, path: Path | None) -> int:
                     count = export_csv(session=db, stream=stream)
     finally:
         engine.dispose()
-    print(f"{count} organisations exported.", file=sys.stderr)
+    print(f"{_organisations(count)} exported.", file=sys.stderr)
     return 0
 
 
@@ -67,7 +68,7 @@ def seed(database_url: str) -> int:
             inserted, updated = seed_demo_directory(engine, on_row=lambda: progress.advance(task))
     finally:
         engine.dispose()
-    print(f"Demo partner directory: {inserted} organisations added, {updated} refreshed.")
+    print(f"Demo partner directory: {_organisations(inserted)} added, {updated} refreshed.")
     return 0
 
 
@@ -81,3 +82,7 @@ def _rows(path: Path, progress: Progress) -> int | None:
             return max(0, sum(1 for _ in csv.reader(stream)) - 1)
     except (OSError, UnicodeDecodeError, csv.Error):  # the import itself reports it
         return None
+
+
+def _organisations(count: int) -> str:
+    return format_count(count, "organisation", "organisations")

@@ -159,5 +159,5 @@ def test_reindex_command_rebuilds_what_is_missing(engine: Engine, database_url: 
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "Reindexed 1 conversations." in done.stdout
+    assert "Reindexed 1 conversation." in done.stdout
     assert _row(engine, conversation_id) == kept
