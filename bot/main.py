@@ -23,12 +23,15 @@ from bot.dialogue.action_runner import ActionRunner, HttpActionRunner, InProcess
 from bot.dialogue.agent import Agent, Interpreter
 from bot.dialogue.bot_data import BotData, load_bot_data
 from bot.dialogue.choices import ChoiceReader
+from bot.dialogue.outbound import NEXT_ANSWER
 from bot.dialogue.policy import Policy
 from bot.dialogue.processor import Processor
 from bot.storage import make_engine, upgrade_schema
+from bot.storage.identity import REST_CHANNEL
 from bot.telegram_channel import TelegramChannel
 from bot.telegram_channel.adapter import CHANNEL as TELEGRAM_CHANNEL
 from bot.web.app import create_web_app
+from bot.web.widget_tokens import CHANNEL as WIDGET_CHANNEL
 
 if TYPE_CHECKING:
     from nlu.language import LanguageDetector
@@ -148,6 +151,16 @@ def build_telegram_channel(settings: Settings, agent: Agent) -> TelegramChannel 
     )
 
 
+def connect_outbound(agent: Agent, app: FastAPI, telegram: TelegramChannel | None = None) -> None:
+    """Give each channel's outbound port to the agent: messages appended outside turns (a
+    staff reply) reach the widget's open event streams, are sent on Telegram, and go with the
+    next answer on Rasa's REST channel."""
+    agent.set_outbound(WIDGET_CHANNEL, app.state.widget.streams)
+    agent.set_outbound(REST_CHANNEL, NEXT_ANSWER)
+    if telegram is not None:
+        agent.set_outbound(TELEGRAM_CHANNEL, telegram)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The web application, with an agent that is closed when the server stops, and the
     Telegram channel (polling, or a webhook route) when a bot token is configured."""
@@ -166,10 +179,7 @@ def create_app(settings: Settings) -> FastAPI:
             await agent.close()
 
     app = create_web_app(agent, settings, lifespan=lifespan)
-    # Messages appended outside turns (a staff reply) are sent on Telegram; the web app
-    # registered the ports of its own channels (the widget, Rasa's REST channel).
-    if telegram is not None:
-        agent.set_outbound(TELEGRAM_CHANNEL, telegram)
+    connect_outbound(agent, app, telegram)
     if telegram is not None and telegram.webhook_url:
         app.include_router(telegram.webhook_router())
     app.state.telegram = telegram

@@ -10,8 +10,6 @@ from starlette.types import Lifespan
 
 from bot.config import Settings
 from bot.dialogue.agent import Agent
-from bot.dialogue.outbound import NEXT_ANSWER
-from bot.storage.identity import REST_CHANNEL
 from bot.web.console import install_console
 from bot.web.errors import install_error_handlers
 from bot.web.middleware import (
@@ -24,7 +22,6 @@ from bot.web.ratelimit import RateLimitMiddleware
 from bot.web.routes import conversations, eligibility, health, metrics, partners, rest, widget
 from bot.web.widget_cors import WidgetCorsMiddleware, origin_check
 from bot.web.widget_state import WidgetLimits, WidgetState
-from bot.web.widget_tokens import CHANNEL as WIDGET_CHANNEL
 
 
 def _app_version() -> str:
@@ -90,9 +87,5 @@ def create_web_app(
         per_session=settings.WIDGET_RATE_LIMIT_PER_SESSION,
         per_site=settings.WIDGET_RATE_LIMIT_PER_SITE,
     )
-    app.state.widget = WidgetState(limits)
-    # Messages appended outside turns (a staff reply) reach the widget's open event streams,
-    # and go with the next answer on Rasa's REST channel.
-    agent.set_outbound(WIDGET_CHANNEL, app.state.widget.streams)
-    agent.set_outbound(REST_CHANNEL, NEXT_ANSWER)
+    app.state.widget = WidgetState(limits)  # its streams are the widget's outbound port
     return app

@@ -20,6 +20,7 @@ from bot.web.console import (
     conversations_view,
     erasure,
     exports,
+    handoffs,
     introductions,
     login,
     nlu_inbox,
@@ -36,6 +37,7 @@ console_router.include_router(staff.router)
 console_router.include_router(audit_log.router)
 console_router.include_router(erasure.router)  # before the transcript's catch-all path
 console_router.include_router(introductions.router)
+console_router.include_router(handoffs.router)
 console_router.include_router(conversations.router)
 console_router.include_router(exports.router)
 console_router.include_router(review.router)

@@ -36,6 +36,8 @@ class BotLine:
     text: str
     buttons: list[tuple[str, str]]
     response: str | None
+    #: The staff account (its id, as text) that wrote this message in the chat, if one did.
+    staff: str | None = None
 
 
 @dataclass
@@ -115,15 +117,23 @@ def build_turns(
         if isinstance(stamp, int | float):
             turn.last_timestamp = float(stamp)
         if kind == "bot":
-            response = (event.get("metadata") or {}).get("utter_action")
-            turn.replies.append(BotLine(str(event.get("text") or ""), _buttons(event), response))
+            metadata = event.get("metadata") or {}
+            staff = metadata.get("staff")
+            turn.replies.append(
+                BotLine(
+                    str(event.get("text") or ""),
+                    _buttons(event),
+                    metadata.get("utter_action"),
+                    str(staff) if staff is not None else None,
+                )
+            )
         elif kind == "action" and event.get("name") not in QUIET_ACTIONS:
             turn.actions.append(str(event.get("name")))
         elif kind == "slot":
             turn.slots.append((str(event.get("name")), _shown(event.get("value"))))
         elif kind == "active_loop":
             turn.markers.append(f"active_loop: {event.get('name') or '—'}")
-        elif kind in ("session_started", "restart"):
+        elif kind in ("session_started", "restart", "pause", "resume"):
             turn.markers.append(str(kind))
     return [turn for turn in turns if turn.seq is not None or turn.replies or turn.actions]
 
@@ -145,4 +155,11 @@ def _user_turn(seq: int, event: dict[str, Any], corrected: str | None) -> Turn:
         entities=_entities(parse),
         first_timestamp=timestamp,
         last_timestamp=timestamp,
+    )
+
+
+def staff_ids(turns: list[Turn]) -> list[int]:
+    """The staff accounts that wrote in these turns."""
+    return sorted(
+        {int(r.staff) for turn in turns for r in turn.replies if r.staff and r.staff.isdigit()}
     )

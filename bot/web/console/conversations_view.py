@@ -12,11 +12,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from bot.storage import crud, crud_console, session
+from bot.storage import crud, crud_console, crud_staff, session
 from bot.web.console import audit
 from bot.web.console.auth import StaffDep
 from bot.web.console.conversations import transcript_url
-from bot.web.console.conversations_transcript import build_turns
+from bot.web.console.conversations_transcript import build_turns, staff_ids
 from bot.web.console.scope import conversation_or_404
 from bot.web.console.templating import render
 from bot.web.deps import get_engine
@@ -34,12 +34,15 @@ def read_conversation(sender_id: str, request: Request, staff: StaffDep) -> HTML
         summary = crud_console.get_summary(session=db, conversation_id=conversation_id)
         review = crud_console.get_review(session=db, conversation_id=conversation_id)
         audit.record(db, staff, "conversation.view", audit.conversation_target(conversation_id))
+        turns = build_turns(events, corrected)
+        writers = crud_staff.staff_emails(session=db, staff_ids=staff_ids(turns))
     base = transcript_url(sender_id)
     context = {
         "conversation": conversation,
         "summary": summary,
         "review": review,
-        "turns": build_turns(events, corrected),
+        "turns": turns,
+        "staff_names": {str(k): v for k, v in writers.items()},
         "base_url": base,
         "erase_url": "/console/conversations/" + quote(sender_id, safe="") + "/erase",
     }

@@ -62,6 +62,10 @@ class _ServerThread(threading.Thread):
         agent = await _resolve(self.make_agent(self.settings))
         try:
             app = create_web_app(agent, self.settings)
+            if isinstance(agent, Agent):  # the channels' outbound ports, as `s3bot serve` does
+                from bot.main import connect_outbound
+
+                connect_outbound(agent, app)
             config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
             self.server = uvicorn.Server(config)
             serving = asyncio.create_task(self.server.serve(sockets=[self.sock]))
