@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
+from nlu.yaml_reader import read_yaml
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: How far ahead the next opening is looked for.
@@ -82,7 +82,7 @@ def parse_schedule(entry: dict[str, Any]) -> Schedule:
 def _schedules(path: Path) -> tuple[Schedule, dict[str, Schedule]]:
     if not path.exists():
         return Schedule(ZoneInfo("UTC"), None), {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     default = parse_schedule(data.get("default") or {})
     own = {str(k): parse_schedule(v or {}) for k, v in (data.get("organisations") or {}).items()}
     return default, own
