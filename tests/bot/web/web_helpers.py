@@ -62,7 +62,7 @@ class _ServerThread(threading.Thread):
         agent = await _resolve(self.make_agent(self.settings))
         try:
             app = create_web_app(agent, self.settings)
-            if isinstance(agent, Agent):  # the channels' outbound ports, as `s3bot serve` does
+            if type(agent) is Agent:  # a real agent (not a stand-in) gets the outbound ports
                 from bot.main import connect_outbound
 
                 connect_outbound(agent, app)
