@@ -25,6 +25,9 @@ QUANTITIES = frozenset({"headcount", "money", "year", "duration"})
 # Words of a company name ("Nordic Fermentation Oy", "Hamburg Hydrogen GmbH") are not
 # statements of sector, place or partner type: a longer NER company name wins over them.
 NAME_ENTITY = "company_name"
+# Titles the NER learned ("Tysklands prioriteter", "Swedish priorities"): the module a message
+# opens, not a statement of the country or sector inside it.
+TITLE_ENTITIES = frozenset({"module_id"})
 LEXICAL = frozenset({"country", "region", "sector", "partner_type"})
 # Lower ranks win between spans of the same length.
 SPECIFICITY = {
@@ -56,7 +59,9 @@ def _overlap(a: Entity, b: Entity) -> bool:
 
 
 def resolve_entities(
-    entities: list[Entity], names: list[tuple[int, int]] | None = None
+    entities: list[Entity],
+    names: list[tuple[int, int]] | None = None,
+    titles: list[tuple[int, int]] | None = None,
 ) -> list[Entity]:
     """Choose among overlapping rule entities (see the module docstring).
 
@@ -64,6 +69,10 @@ def resolve_entities(
         entities: Rule entities from the existing extractors and the normalisers.
         names: Character spans of company names found by the NER; a normaliser's country,
             region, sector or partner type strictly inside one is dropped.
+        titles: Character spans of module titles found by the NER ("Tysklands
+            prioriteter"); any rule's country, region, sector or partner type inside one (or
+            the same span: "Estijos" in "pradėk Estijos pamoką") is dropped, so the title
+            is kept whole by the merger.
 
     Returns:
         Non-overlapping entities in text order.
@@ -75,6 +84,11 @@ def resolve_entities(
         and not (e["entity"] in LEXICAL and _inside_name(e, names or []))
     ]
     others = [e for e in entities if e.get("extractor") not in NORMALISER_EXTRACTORS]
+    if titles:
+        ours = [e for e in ours if not (e["entity"] in LEXICAL and _inside(e, titles, whole=True))]
+        others = [
+            e for e in others if not (e["entity"] in LEXICAL and _inside(e, titles, whole=True))
+        ]
     quantities = _union(sorted((e["start"], e["end"]) for e in ours if e["entity"] in QUANTITIES))
     others = [e for e in others if not (e["entity"] == "number" and _inside(e, quantities))]
     spans = {(e["entity"], e["start"], e["end"]) for e in others}
@@ -109,14 +123,19 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _inside(entity: Entity, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``entity`` overlaps one of the sorted, non-overlapping ``spans``."""
+def _inside(entity: Entity, spans: list[tuple[int, int]], *, whole: bool = False) -> bool:
+    """Whether ``entity`` overlaps (or with ``whole``, lies within) one of the sorted,
+    non-overlapping ``spans``."""
     at = bisect.bisect_right(spans, (entity["start"], float("inf")))
-    return any(
-        spans[i][0] < entity["end"] and entity["start"] < spans[i][1]
-        for i in (at - 1, at)
-        if 0 <= i < len(spans)
-    )
+    for i in (at - 1, at):
+        if not 0 <= i < len(spans):
+            continue
+        start, end = spans[i]
+        if whole and start <= entity["start"] and entity["end"] <= end:
+            return True
+        if not whole and start < entity["end"] and entity["start"] < end:
+            return True
+    return False
 
 
 def _inside_name(entity: Entity, names: list[tuple[int, int]]) -> bool:
@@ -163,6 +182,11 @@ def link_region_countries(entities: list[Entity]) -> list[Entity]:
     return linked
 
 
+def module_titles(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the module titles the NER found, in text order."""
+    return sorted((s.start_char, s.end_char) for s in doc.ents if s.label_ in TITLE_ENTITIES)
+
+
 def company_names(doc: Doc, entities: list[Entity]) -> list[tuple[int, int]]:
     """Spans of NER company names that look like names, not like a phrase of known words.
 
@@ -198,7 +222,9 @@ class EntityResolver(JsonDataComponent):
     def __call__(self, doc: Doc) -> Doc:
         try:
             entities = found_entities(doc)
-            doc._.set(ENTITIES_ATTR, resolve_entities(entities, company_names(doc, entities)))
+            names = company_names(doc, entities)
+            resolved = resolve_entities(entities, names, module_titles(doc))
+            doc._.set(ENTITIES_ATTR, resolved)
         except Exception:  # leave the entities as they were rather than fail the turn
             logger.exception("entity resolver failed")
         return doc

@@ -51,6 +51,18 @@ def test_company_name_wins_over_words_inside_it() -> None:
     assert resolve_entities([sector], names=[(7, 19)]) == [sector]
 
 
+def test_module_title_wins_over_places_and_sectors_inside_it() -> None:
+    # "åbn modulet om Tysklands prioriteter": the lookup's and the geo data's country are
+    # both inside the NER's title, so the merger can keep the title whole.
+    lookup = _e("country", 15, 24, "RegexEntityExtractor", "DE")
+    ours = _e("country", 15, 24, "GeoEntityExtractor", "DE")
+    money = _e("money", 40, 48, "MoneyExtractor")
+    assert resolve_entities([lookup, ours, money], titles=[(15, 36)]) == [money]
+    # a title of the same span wins too ("pradėk Estijos pamoką"), one beside it does not
+    assert resolve_entities([ours], titles=[(15, 24)]) == []
+    assert resolve_entities([ours], titles=[(0, 14)]) == [ours]
+
+
 def test_link_region_countries_in_order() -> None:
     region = _e("region", 0, 5, "GeoEntityExtractor", {"code": "FI1C1", "country": "FI"})
     sweden = _e("country", 20, 27, "RegexEntityExtractor", "SE")
