@@ -14,6 +14,7 @@ factory                     entities                       value
 ``s3_ownership_v1``         ``ownership``                  ``none``, ``partner``, ``linked``
 ``s3_entity_resolver_v1``   (overlaps, before the merger)
 ``s3_company_names_v1``     ``company_name`` (after the merger) trimmed, legal form added
+``s3_language_names_v1``    (drops countries that name a language: "på dansk")
 ``s3_entity_links_v1``      (region -> country, after the merger)
 ``s3_entity_roles_v1``      (``role``/``group`` keys, last)  whose fact: owner, target ...
 ==========================  =============================  ==================================
@@ -31,6 +32,7 @@ from spacy.language import Language
 
 from nlu.components import JsonDataComponent
 from nlu.entities.headcount import HeadcountEntities, find_headcounts
+from nlu.entities.language_names import LanguageNames, language_name_data
 from nlu.entities.lexicon import GeoEntities, PartnerTypeEntities, SectorEntities
 from nlu.entities.money import MoneyEntities, find_money
 from nlu.entities.names import CompanyNames, legal_form_data
@@ -60,6 +62,7 @@ NORMALISERS = [
     ("entity_resolver", "s3_entity_resolver_v1"),
 ]
 NAMES = ("company_names", "s3_company_names_v1")
+LANGUAGE_NAMES = ("language_names", "s3_language_names_v1")
 LINKS = ("entity_links", "s3_entity_links_v1")
 ROLES = ("entity_roles", "s3_entity_roles_v1")
 # Entity types the rule components produce; the statistical NER is not trained on them.
@@ -79,12 +82,15 @@ NORMALISED_TYPES = frozenset(
 
 
 ENTITY_DATA_DIRS = ("geo", "sectors", "rates", "roles", "names")
+ENTITY_DATA_FILES = ("languages.yml",)
 
 
 def entity_data_files(data_dir: Path | None = None) -> list[Path]:
     """The data files the normalisers read, so a change to them retrains the model."""
     root = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
-    return sorted(p for sub in ENTITY_DATA_DIRS for p in (root / sub).glob("*.yml"))
+    files = [p for sub in ENTITY_DATA_DIRS for p in (root / sub).glob("*.yml")]
+    files += [root / name for name in ENTITY_DATA_FILES if (root / name).is_file()]
+    return sorted(files)
 
 
 def add_entity_normalisers(
@@ -131,7 +137,10 @@ def add_entity_normalisers(
         names = nlp.add_pipe(NAMES[1], name=NAMES[0])
     if isinstance(names, JsonDataComponent):
         names.set_data(legal_form_data(root, nlp.lang or "en"))
-    nlp.add_pipe(LINKS[1], name=LINKS[0], after=NAMES[0])
+    languages = nlp.add_pipe(LANGUAGE_NAMES[1], name=LANGUAGE_NAMES[0], after=NAMES[0])
+    if isinstance(languages, JsonDataComponent):
+        languages.set_data(language_name_data(root))
+    nlp.add_pipe(LINKS[1], name=LINKS[0], after=LANGUAGE_NAMES[0])
     roles = nlp.add_pipe(ROLES[1], name=ROLES[0], after=LINKS[0])
     if isinstance(roles, JsonDataComponent):
         roles.set_data(role_data(root, nlp.lang or "en"))
@@ -144,6 +153,7 @@ __all__ = [
     "EntityResolver",
     "GeoEntities",
     "HeadcountEntities",
+    "LanguageNames",
     "MoneyEntities",
     "OwnershipEntities",
     "PartnerTypeEntities",

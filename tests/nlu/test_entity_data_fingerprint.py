@@ -10,9 +10,11 @@ from nlu.entities.vocabulary import DEFAULT_DATA_DIR
 from nlu.train import fingerprint
 
 
-def test_entity_data_files_cover_geo_sectors_rates_roles_and_names() -> None:
-    folders = {path.parent.name for path in entity_data_files()}
+def test_entity_data_files_cover_geo_sectors_rates_roles_names_and_languages() -> None:
+    files = entity_data_files()
+    folders = {path.parent.name for path in files if path.parent != DEFAULT_DATA_DIR}
     assert folders == {"geo", "sectors", "rates", "roles", "names"}
+    assert DEFAULT_DATA_DIR / "languages.yml" in files
 
 
 def test_fingerprint_changes_with_the_entity_data(tmp_path: Path) -> None:
