@@ -244,3 +244,61 @@ def test_roles_saying_there_is_no_owner_gives_no_owner(roles: EntityRoles) -> No
     text = "no parent company, founded 2016, nobody owns more than 25%"
     got = _roles(roles, text, ("2016", "year"), ("25", "number"))
     assert got == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "parts", "expected"),
+    [
+        (
+            "da",
+            "Kolding Holding A/S ejer 60% af os, de har 4000 ansatte",
+            [
+                ("Kolding Holding A/S", "company_name"),
+                ("60", "number"),
+                ("4000 ansatte", "headcount"),
+            ],
+            ["owner", "owner", "owner"],
+        ),
+        ("da", "vi ejer 40% af Malmö Maskin AB", [("40", "number")], ["subsidiary"]),
+        (
+            "da",
+            "vi er 12 ansatte og søger en klynge i Sverige",
+            [("12 ansatte", "headcount"), ("klynge", "partner_type"), ("Sverige", "country")],
+            [None, "partner", "target"],
+        ),
+        (
+            "da",
+            "testen laves af et universitet i Tampere",
+            [("universitet", "partner_type"), ("Tampere", "region")],
+            ["provider", "provider"],
+        ),
+        ("da", "vi har i alt 20 ansatte", [("20 ansatte", "headcount")], [None]),
+        (
+            "sv",
+            "Nordvind AB äger 60% av oss, 20 anställda",
+            [("Nordvind AB", "company_name"), ("20 anställda", "headcount")],
+            ["owner", None],
+        ),
+        ("sv", "vårt moderbolag har 500 anställda", [("500 anställda", "headcount")], ["owner"]),
+        (
+            "sv",
+            "vi söker ett universitet i Finland",
+            [("universitet", "partner_type"), ("Finland", "country")],
+            ["partner", "target"],
+        ),
+        (
+            "sv",
+            "testerna görs av ett labb i Tampere",
+            [("Tampere", "region")],
+            ["provider"],
+        ),
+    ],
+)
+def test_danish_and_swedish_cues(
+    language: str, text: str, parts: list[tuple[str, str]], expected: list[str | None]
+) -> None:
+    nlp = spacy.blank(language)
+    reader = EntityRoles(nlp, role_data(DATA, language))
+    entities = [_entity(text, part, entity) for part, entity in parts]
+    reader.assign(nlp(text), entities)
+    assert [e.get("role") for e in entities] == expected
