@@ -13,7 +13,8 @@ from nlu.entities.text import Entity, make_entity
 
 MAX_HEADCOUNT = 1_000_000
 _QUALIFIER = (
-    r"(?P<qual>about|around|approximately|approx\.?|roughly|circa|ca\.|some|almost|nearly|"
+    r"(?P<qual>about|around|approximately|approx\.?|roughly|circa|cirka|ca\.|some|almost|nearly|"
+    r"ungefär|omkring|omtrent|knap[pt]?|drygt|noin|apie|beveik|"
     r"over|more than|less than|fewer than|under|up to|at least|~)"
 )
 _MODIFIER = r"(?:(?:full[- ]?time|part[- ]?time|permanent|regular|in[- ]house|skilled)\s+)?"
@@ -26,7 +27,9 @@ _NOUN = (
     r"engineers|developers|devs|coders|programmers|designers|scientists|researchers|"
     r"specialists|technicians|guys|folks|"
     r"anst[äa]llda|ansatte|ansatt|medarbetare|medarbejdere|työntekijää|työntekijä[äa]?|"
-    r"henkeä|hlö|töötajat?|töötajad|darbinieki|darbinieku|darbuotojai|darbuotojų|"
+    r"personer|pers|mand|utvecklare|udviklere|utviklere|"
+    r"henkeä|hlö|töötajat?|töötajad|darbinieki|darbinieku|darbuotojai|darbuotojų|darbuotojus|"
+    r"žmonės|žmonių|"
     r"pracowników|pracownicy|osób|mitarbeiter(?:innen)?|beschäftigte)"
 )
 _NUM = rf"(?P<num>{NUMBER})"
@@ -60,7 +63,8 @@ _HINT = re.compile(
     r"emp|staff|peop|poep|ppl|person|worker|fte|equivalent|member|colleague|heads|engineer|"
     r"dev|coder|programmer|designer|scientist|researcher|specialist|"
     r"technician|guys|folks|strong|team|crew|of us|-man|headcount|workforce|time|"
-    r"anst|ansat|medarbe|työnt|henk|hlö|tööt|darb|pracown|osób|mitarbeit|beschäft",
+    r"anst|ansat|medarbe|työnt|henk|hlö|tööt|darb|pracown|osób|mitarbeit|beschäft|"
+    r"pers|mand|utveckl|udvikl|utvikl|žmon",
     re.IGNORECASE,
 )
 

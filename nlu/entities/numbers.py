@@ -29,13 +29,33 @@ DIGITS = (
     r"|\d+(?:[.,]\d+)?)(?![\d])"
 )
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+# Number words per language, added up as they come ("twenty-five", "tjugo fem"). The reader
+# does not know the language, so a word must be no ordinary word of another language: the
+# Scandinavian "en"/"ett" (a), "to" (two), "fire" (four), "ni" (nine; "you" in Swedish),
+# "ti" and "sex" are left out.
+NUMBER_WORDS: dict[str, dict[str, int]] = {
+    "en": {
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+        "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+        "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+        "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    },
+    "sv": {
+        "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+        "elva": 11, "tolv": 12, "femton": 15, "tjugo": 20, "trettio": 30, "fyrtio": 40,
+        "femtio": 50,
+    },
+    "da": {
+        "tre": 3, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "elleve": 11, "tolv": 12,
+        "femten": 15, "tyve": 20, "tredive": 30, "fyrre": 40, "halvtreds": 50,
+    },
+    "no": {
+        "tre": 3, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "elleve": 11, "tolv": 12,
+        "femten": 15, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50,
+    },
 }  # fmt: skip
+_UNITS = {word: value for words in NUMBER_WORDS.values() for word, value in words.items()}
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000}
 _WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
 # "twenty-five", "two hundred and fifty", "a dozen", "a hundred", "three thousand".
@@ -82,7 +102,7 @@ def _single_mark(text: str, mark: str, *, thousands_if_three: bool) -> str:
 
 
 def parse_words(text: str) -> int | None:
-    """Read English number words: "twenty-five", "two hundred and fifty", "a dozen".
+    """Read number words: "twenty-five", "two hundred and fifty", "a dozen", "tre", "tjugo".
 
     Args:
         text: The words.

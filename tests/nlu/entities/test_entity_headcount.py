@@ -89,3 +89,25 @@ def test_find_headcounts_reads_chat_nouns(text: str, value: int, raw: str) -> No
 )
 def test_find_headcounts_skips_lookalikes(text: str) -> None:
     assert find_headcounts(text) == []
+
+
+def test_staff_words_and_number_words_of_the_region() -> None:
+    from nlu.entities.headcount import find_headcounts
+
+    found = {
+        text: [(e["raw"], e["value"]) for e in find_headcounts(text)]
+        for text in (
+            "vi er tre mand i firmaet",
+            "vi sysselsätter ungefär 90 personer",
+            "turime 25 darbuotojus",
+            "vi är tjugo personer",
+            "we had to fire staff",
+        )
+    }
+    assert found == {
+        "vi er tre mand i firmaet": [("tre mand", 3)],
+        "vi sysselsätter ungefär 90 personer": [("ungefär 90 personer", 90)],
+        "turime 25 darbuotojus": [("25 darbuotojus", 25)],
+        "vi är tjugo personer": [("tjugo personer", 20)],
+        "we had to fire staff": [],  # "fire" (Danish four) is no number word
+    }
