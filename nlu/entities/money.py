@@ -24,7 +24,7 @@ _LETTER = r"(?![a-zåäöæøüõšž])"
 _GLUED = r"(?:mn|m|k|t)(?=(?:sek|nok|dkk|eur|kr|€|usd|pln))"
 _CUR_BEFORE = r"eur|€|sek|nok|dkk|pln|usd|gbp|chf|isk|\$|£|zł"
 _CUR_AFTER = (
-    r"euros?|euroa|euron|eur|€|sek|nok|dkk|pln|usd|gbp|chf|isk|kronor|kroner|krona|krone|"
+    r"eurų|eurais|eurus|eurai|euros?|euroa|euron|eur|€|sek|nok|dkk|pln|usd|gbp|chf|isk|kronor|kroner|krona|krone|"
     r"kr\.?|złotych|złoty|zlotys|zlotych|zloty|zł|dollars?|pounds?|\$|£"
 )
 _BEFORE = re.compile(
@@ -39,6 +39,7 @@ _AFTER = re.compile(
 _TKR = re.compile(rf"(?P<num>{NUMBER})\s*(?P<cur>tkr|mnkr|mkr){_LETTER}", re.IGNORECASE)
 _CODES = {
     "€": "EUR", "euro": "EUR", "euros": "EUR", "euroa": "EUR", "euron": "EUR",
+    "eurų": "EUR", "eurais": "EUR", "eurus": "EUR", "eurai": "EUR",
     "$": "USD", "dollar": "USD", "dollars": "USD", "£": "GBP", "pound": "GBP", "pounds": "GBP",
     "zł": "PLN", "złoty": "PLN", "złotych": "PLN", "zloty": "PLN", "zlotys": "PLN",
     "zlotych": "PLN",

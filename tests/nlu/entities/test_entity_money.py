@@ -68,3 +68,8 @@ def test_rates_file_states_date_and_source() -> None:
     assert data["date"] == "2024-12-31"
     assert "European Central Bank" in data["source"]
     assert {"EUR", "SEK", "NOK", "DKK", "PLN"} <= set(data["units_per_eur"])
+
+
+def test_find_money_reads_the_lithuanian_cases_of_euro(rates: dict[str, Any]) -> None:
+    found = [(e["raw"], e["value"]["amount_eur"]) for e in find_money("apie 1,2 mln. eurų", rates)]
+    assert found == [("1,2 mln. eurų", 1_200_000.0)]
