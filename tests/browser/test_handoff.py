@@ -164,6 +164,14 @@ def test_staff_answer_a_widget_visitor_in_the_same_chat(
         turns.get_by_text("thanks Anna, we need a partner in Sweden", exact=True)
     ).to_be_visible()
 
+    # The visitor goes on to another page of the partner's site: the same conversation, the
+    # reply in its history, still with the person.
+    open_demo(page, assistant.demo_url + "/second.html")
+    open_panel(page)
+    expect(bot_messages(page).last).to_have_text(reply)
+    expect(user_messages(page).last).to_have_text("thanks Anna, we need a partner in Sweden")
+    _send_unanswered(page, "are you still there?")
+
     # Staff hand back: the visitor is told, and the form asks its question again.
     staff_page.get_by_role("button", name="Hand back to the assistant").click()
     expect(staff_page).to_have_url(re.compile(r"/console/handoffs$"))
