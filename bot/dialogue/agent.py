@@ -565,11 +565,7 @@ class Agent:
         if stored is None:
             return None
         channel, first_seq = stored
-        messages = [
-            StoredMessage(first_seq + offset, _bot_message(event), float(event["timestamp"]))
-            for offset, event in enumerate(marked)
-            if event["event"] == "bot"
-        ]
+        messages = _stored_messages(first_seq, marked)
         await self._deliver(channel, sender_id, messages)
         return messages
 
@@ -607,11 +603,7 @@ class Agent:
                 new_events,
             )
             self._keep(sender_id, _KeptTracker(conversation_id, tracker))
-        messages = [
-            StoredMessage(first_new + offset, _bot_message(event), float(event["timestamp"]))
-            for offset, event in enumerate(new_events)
-            if event["event"] == "bot"
-        ]
+        messages = _stored_messages(first_new, new_events)
         await self._deliver(channel, sender_id, messages)
         return messages
 
@@ -671,6 +663,15 @@ class Agent:
         # Storage calls are short and never wait for a lock; queued ones are dropped.
         self._storage.shutdown(wait=True, cancel_futures=True)
         self._engine.dispose()
+
+
+def _stored_messages(first_seq: int, events: list[dict[str, Any]]) -> list[StoredMessage]:
+    """The bot messages among events stored from `first_seq` on, with their seq."""
+    return [
+        StoredMessage(first_seq + offset, _bot_message(event), float(event["timestamp"]))
+        for offset, event in enumerate(events)
+        if event["event"] == "bot"
+    ]
 
 
 def _bot_message(event: dict[str, Any]) -> BotMessage:
