@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from nlu.components import ENTITIES_ATTR, JsonDataComponent
 from nlu.entities.base import found_entities, logger
 from nlu.entities.text import Entity, fold
-from nlu.entities.vocabulary import _read
+from nlu.entities.vocabulary import read_mapping
 
 LANGUAGES_FILE = "languages.yml"
 ASKING_INTENT = "switch_language"
@@ -48,7 +48,7 @@ def language_name_data(data_dir: Path) -> dict[str, Any]:
         return {"words": [], "phrases": [], "intent": ASKING_INTENT}
     words: set[str] = set()
     phrases: set[tuple[str, ...]] = set()
-    for entry in _read(path).values():
+    for entry in read_mapping(path).values():
         if not isinstance(entry, dict):
             continue
         names = [entry.get("name"), entry.get("native_name"), *(entry.get("asked_as") or [])]

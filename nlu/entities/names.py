@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from nlu.components import ENTITIES_ATTR, JsonDataComponent
 from nlu.entities.base import found_entities, logger
 from nlu.entities.text import Entity, fold, make_entity
-from nlu.entities.vocabulary import _read
+from nlu.entities.vocabulary import read_mapping
 
 NAME = "company_name"
 EXTRACTOR = "CompanyNameExtractor"
@@ -56,7 +56,7 @@ def legal_form_data(data_dir: Path, language: str) -> dict[str, Any]:
     path = Path(data_dir) / LEGAL_FORMS_FILE
     if not path.is_file():
         return {}
-    raw = _read(path)
+    raw = read_mapping(path)
     stop = (raw.get("stop_words") or {}).get(language) or []
     return {
         "suffixes": sorted({str(f) for f in raw.get("suffixes") or []}, key=len, reverse=True),

@@ -22,7 +22,7 @@ from nlu.entities.base import EntityNormaliser
 from nlu.entities.headcount import longest_non_overlapping
 from nlu.entities.roles import ROLES_DIR, _patterns, _spellings
 from nlu.entities.text import Entity, make_entity
-from nlu.entities.vocabulary import _read
+from nlu.entities.vocabulary import read_mapping
 from nlu.errors import NluDataError
 
 VALUES = ("none", "partner", "linked")
@@ -44,7 +44,7 @@ def ownership_data(data_dir: Path, language: str) -> dict[str, Any]:
     path = Path(data_dir) / ROLES_DIR / f"{language}.yml"
     if not path.is_file():
         return {}
-    raw = _read(path)
+    raw = read_mapping(path)
     section = raw.get("ownership") or {}
     if not isinstance(section, dict) or any(key not in VALUES for key in section):
         raise NluDataError(f"{path}: ownership: expected keys among {', '.join(VALUES)}")

@@ -25,7 +25,7 @@ from nlu.components import JsonDataComponent
 from nlu.entities.anchored import AnchoredMatcher
 from nlu.entities.base import found_entities, logger
 from nlu.entities.text import Entity
-from nlu.entities.vocabulary import _read
+from nlu.entities.vocabulary import read_mapping
 from nlu.errors import NluDataError
 
 ROLES_DIR = "roles"
@@ -54,7 +54,7 @@ def role_data(data_dir: Path, language: str) -> dict[str, Any]:
     path = Path(data_dir) / ROLES_DIR / f"{language}.yml"
     if not path.is_file():
         return {}
-    raw = _read(path)
+    raw = read_mapping(path)
     try:
         cues = [_cue(p, SELF) for p in raw.get("self", [])]
         cues += [_cue(p, REFER) for p in raw.get("refer", [])]

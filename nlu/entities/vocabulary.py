@@ -20,7 +20,8 @@ MIN_FUZZY_LETTERS = 6
 MIN_FUZZY_PARTNER_LETTERS = 9
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_mapping(path: Path) -> dict[str, Any]:
+    """An entity data file that must hold a mapping (geo, sectors, names, ownership words)."""
     try:
         loaded = read_yaml(path)
     except YamlFileError as exc:
@@ -52,8 +53,8 @@ def geo_data(data_dir: Path) -> dict[str, Any]:
     Raises:
         NluDataError: If a file is missing or malformed.
     """
-    regions = _read(data_dir / "geo" / "regions.yml")
-    countries = _read(data_dir / "geo" / "countries.yml").get("countries") or {}
+    regions = read_mapping(data_dir / "geo" / "regions.yml")
+    countries = read_mapping(data_dir / "geo" / "countries.yml").get("countries") or {}
     excluded = {fold(str(w)) for w in regions.get("free_text_exclude") or []}
     entries: list[list[Any]] = []
     targets: dict[str, Any] = {}
@@ -94,7 +95,7 @@ def _region_value(code: str, spec: dict[str, Any]) -> dict[str, Any]:
 def sector_data(data_dir: Path, language: str) -> dict[str, Any]:
     """Entries and targets for sectors, from ``sectors/<language>.yml`` (else English)."""
     path = data_dir / "sectors" / f"{language}.yml"
-    raw = _read(path if path.is_file() else data_dir / "sectors" / "en.yml")
+    raw = read_mapping(path if path.is_file() else data_dir / "sectors" / "en.yml")
     fields = raw.get("s3_fields") or {}
     entries: list[list[Any]] = []
     targets: dict[str, Any] = {}
@@ -117,7 +118,7 @@ def sector_data(data_dir: Path, language: str) -> dict[str, Any]:
 
 def partner_type_data(data_dir: Path) -> dict[str, Any]:
     """Entries and targets for partner types, from ``sectors/partner_types.yml``."""
-    raw = _read(data_dir / "sectors" / "partner_types.yml")
+    raw = read_mapping(data_dir / "sectors" / "partner_types.yml")
     entries: list[list[Any]] = []
     targets: dict[str, Any] = {}
     for key, spec in (raw.get("partner_types") or {}).items():
@@ -131,7 +132,7 @@ def partner_type_data(data_dir: Path) -> dict[str, Any]:
 def rate_data(data_dir: Path) -> dict[str, Any]:
     """Exchange rates to EUR with their date and source, from ``rates/eur.yml``."""
     path = data_dir / "rates" / "eur.yml"
-    raw = _read(path)
+    raw = read_mapping(path)
     rates = raw.get("units_per_eur") or {}
     if raw.get("base") != "EUR" or not rates or not raw.get("date"):
         raise NluDataError(f"{path}: needs base: EUR, a date and units_per_eur")
