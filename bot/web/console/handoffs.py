@@ -112,6 +112,7 @@ def _detail(request: Request, staff: Staff, request_id: int) -> dict[str, Any]:
         "staff_names": {str(k): v for k, v in writers.items()},
         "transcript_url": transcript_url(handoff.sender_id),
         "mine": handoff.taken_by == staff.id,
+        "admin": staff.is_admin,
         "max_reply": MAX_REPLY_CHARS,
     }
 
@@ -161,6 +162,19 @@ def _answering(request: Request, staff: Staff, request_id: int) -> HandoffReques
     return handoff
 
 
+def _closable(request: Request, staff: Staff, request_id: int) -> HandoffRequest:
+    """The request, if open and taken by this member of staff, or taken by anyone when this
+    is an admin: a request whose taker has left must not keep a conversation silent.
+
+    Raises:
+        ConsoleError: 409 when it may not be handed back by this member of staff.
+    """
+    handoff = _found(request, staff, request_id)
+    if handoff.closed_at is None and handoff.taken_by is not None and staff.is_admin:
+        return handoff
+    return _answering(request, staff, request_id)
+
+
 def _record(request: Request, staff: Staff, action: str, request_id: int) -> None:
     with session(get_engine(request)) as db:
         audit.record(db, staff, action, target(request_id))
@@ -201,7 +215,7 @@ async def close_handoff(
     request: Request, request_id: int, staff: StaffDep, _csrf: CsrfDep
 ) -> Response:
     """Hand the conversation back to the assistant: `resume`, and the journey goes on."""
-    handoff = await run_in_threadpool(_answering, request, staff, request_id)
+    handoff = await run_in_threadpool(_closable, request, staff, request_id)
     await get_agent(request).hand_back(handoff.sender_id)
     await run_in_threadpool(_close, request, staff, request_id)
     return RedirectResponse("/console/handoffs", status_code=303)

@@ -128,3 +128,32 @@ def test_a_reviewer_of_another_organisation_sees_no_request(
     taken = web.post(f"/console/handoffs/{request.id}/take", data={"csrf_token": csrf})
     assert taken.status_code == 404
     assert _request_of(console_engine, sender).taken_at is None
+
+
+def test_only_the_taker_or_an_admin_hands_back(
+    web: httpx.Client, console_db: str, console_engine: Engine
+) -> None:
+    sender = unique("rest-left")
+    _say(web, sender, "/talk_to_human")
+    request = _request_of(console_engine, sender)
+    url = f"/console/handoffs/{request.id}"
+    taker = unique("taker@example.org")
+    create_staff(console_db, email=taker, role="reviewer")
+    csrf = sign_in(web, console_db, taker)
+    assert web.post(f"{url}/take", data={"csrf_token": csrf}).status_code == 303
+
+    other = unique("other@example.org")
+    create_staff(console_db, email=other, role="reviewer")
+    csrf = sign_in(web, console_db, other)
+    assert "hand back" not in web.get(url, headers=HTML).text.lower()
+    assert web.post(f"{url}/close", data={"csrf_token": csrf}).status_code == 409
+    assert _request_of(console_engine, sender).closed_at is None
+
+    admin = unique("admin@example.org")
+    create_staff(console_db, email=admin, role="admin")
+    csrf = sign_in(web, console_db, admin)
+    assert "hand back" in web.get(url, headers=HTML).text.lower()
+    assert web.post(f"{url}/reply", data={"text": "x", "csrf_token": csrf}).status_code == 409
+    assert web.post(f"{url}/close", data={"csrf_token": csrf}).status_code == 303
+    assert _request_of(console_engine, sender).closed_at is not None
+    assert [e["event"] for e in _events(console_engine, sender)].count("resume") == 1
