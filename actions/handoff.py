@@ -147,6 +147,25 @@ class ActionHandoffWaiting(Action):
         return []
 
 
+class ActionHandoffWithdrawn(Action):
+    """The person restarted the conversation while waiting for a person: the open request is
+    closed, so staff do not take a conversation that has moved on."""
+
+    def name(self) -> str:
+        """After a restart that ended a pause."""
+        return "action_handoff_withdrawn"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Close the sender's open request, if any; nothing is said."""
+        with session(store.engine()) as db:
+            request = crud_handoff.open_request_of(session=db, sender_id=tracker.sender_id)
+            if request is not None:
+                crud_handoff.close(session=db, request=request)
+        return []
+
+
 def _told_since_pause(events: list[dict[str, Any]]) -> bool:
     """Whether the person was told since the pause that a person comes (or is there)."""
     for event in reversed(events):

@@ -37,6 +37,9 @@ DEFAULT_RESPONSE = "utter_default"
 #: custom action, when the domain has it, may answer it (once: a person is on the way; a
 #: contact left for staff); then the message is reverted, so no form, slot or rule sees it.
 PAUSED_ACTION = "action_handoff_waiting"
+#: Run, when the domain has it, after a restart that ended a pause: the person started over,
+#: so the request for a person is withdrawn (staff do not take a conversation that moved on).
+PAUSE_ENDED_ACTION = "action_handoff_withdrawn"
 #: Requests that work even while a person has the conversation: privacy and erasure.
 ALWAYS_INTENTS = frozenset({"delete_my_data", "ask_stored_data"})
 #: Questions whose answer is also taken while paused (the erasure's confirmation).
@@ -93,7 +96,10 @@ class Processor:
         tracker.append(event)
         intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
         if intent == "restart":
+            was_paused = tracker.paused
             await self._run_named(tracker, "action_restart", "default")
+            if was_paused and self.has_custom(PAUSE_ENDED_ACTION):
+                await self._run_named(tracker, PAUSE_ENDED_ACTION, "restart")
             return
         if tracker.paused and not _answered_while_paused(tracker):
             await self._keep_for_staff(tracker)

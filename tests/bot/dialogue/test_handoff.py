@@ -122,6 +122,20 @@ async def test_outside_hours_says_when_and_keeps_a_contact(
     assert _requests(agent, sender)[0].contact == "+358401234567"
 
 
+@pytest.mark.usefixtures("staffed")
+async def test_a_restart_while_waiting_withdraws_the_request(agent: Agent) -> None:
+    sender = "handoff-restart"
+    await agent.handle(_message("i want to talk to a person", sender))
+    (request,) = _requests(agent, sender)
+    assert request.closed_at is None
+    await agent.handle(_message("/restart", sender))
+    (request,) = _requests(agent, sender)
+    assert request.closed_at is not None  # staff no longer see it as waiting
+    state = await agent.tracker_state(sender)
+    assert state is not None and state["paused"] is False
+    assert _texts(await agent.handle(_message("hello", sender)))  # the assistant answers again
+
+
 def test_contacts_are_found_in_text() -> None:
     assert handoff.contact_in("mail me: a.b@example.org.") == "a.b@example.org"
     assert handoff.contact_in("tel. 040-123 4567 thanks") == "040-1234567".replace("-", "")
