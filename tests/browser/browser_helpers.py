@@ -12,6 +12,7 @@ import html
 import socket
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,37 @@ def run_cli(env: dict[str, str], *args: str) -> str:
     )
     assert done.returncode == 0, f"s3bot {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
+
+
+#: The password of the staff accounts the browser tests create.
+STAFF_PASSWORD = "browser console password"
+
+
+def create_staff(assistant: Assistant, role: str, organisation: str | None = None) -> str:
+    """A new staff account made with `s3bot staff create`, as an admin would; its e-mail."""
+    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+    command = [sys.executable, "-m", "bot", "staff", "create", "--email", email, "--role", role]
+    if organisation:
+        command += ["--organisation", organisation]
+    done = subprocess.run(
+        [*command, "--password-stdin"],
+        cwd=ROOT,
+        env=assistant.env,
+        input=STAFF_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return email
+
+
+def sign_in(page: Page, assistant: Assistant, email: str, password: str = STAFF_PASSWORD) -> None:
+    """Sign in to the staff console through its login page."""
+    page.goto(f"{assistant.url}/console/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def embed_page(assistant: Assistant, site_key: str, head: str = "", **data: str) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -22,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from browser_helpers import ROOT, Assistant, run_cli
+from browser_helpers import ROOT, Assistant, create_staff, run_cli, sign_in
 from playwright.sync_api import Page, expect
 from sqlalchemy import inspect, text
 
@@ -30,29 +28,9 @@ from bot.storage import crud, make_engine, session
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-PASSWORD = "browser console password"
 HOSTILE = "<img src=x onerror=window.__pwned=1> <script>window.__pwned=1</script>"
 DOCS = ROOT / "docs"
 SHOTS = DOCS if os.environ.get("S3BOT_SCREENSHOTS") == "1" else Path(tempfile.mkdtemp())
-
-
-def _staff(assistant: Assistant, role: str, organisation: str | None = None) -> str:
-    """A new staff account made with `s3bot staff create`; its e-mail address."""
-    email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
-    command = [sys.executable, "-m", "bot", "staff", "create", "--email", email, "--role", role]
-    if organisation:
-        command += ["--organisation", organisation]
-    done = subprocess.run(
-        [*command, "--password-stdin"],
-        cwd=ROOT,
-        env=assistant.env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return email
 
 
 def _say(assistant: Assistant, sender: str, message: str) -> list[dict[str, Any]]:
@@ -67,18 +45,11 @@ def _say(assistant: Assistant, sender: str, message: str) -> list[dict[str, Any]
     return replies
 
 
-def _sign_in(page: Page, assistant: Assistant, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{assistant.url}/console/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 @pytest.fixture
 def admin(page: Page, assistant: Assistant) -> Iterator[Page]:
     """The page, signed in as a new admin; fails on any script dialog."""
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    _sign_in(page, assistant, _staff(assistant, "admin"))
+    sign_in(page, assistant, create_staff(assistant, "admin"))
     expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
     yield page
 
@@ -90,12 +61,12 @@ def _database(assistant: Assistant) -> Any:
 def test_sign_in_with_a_wrong_password_then_right_then_out(
     page: Page, assistant: Assistant
 ) -> None:
-    email = _staff(assistant, "admin")
+    email = create_staff(assistant, "admin")
     page.goto(f"{assistant.url}/console/conversations")
     expect(page).to_have_url(re.compile(r"/console/login\?next=/console/conversations$"))
-    _sign_in(page, assistant, email, "not the password at all")
+    sign_in(page, assistant, email, "not the password at all")
     expect(page.get_by_role("alert")).to_have_text("Wrong email or password.")
-    _sign_in(page, assistant, email)
+    sign_in(page, assistant, email)
     expect(page).to_have_url(re.compile(r"/console/conversations$"))
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to the console")).to_be_visible()
@@ -221,7 +192,7 @@ def test_erasure_leaves_no_row_of_the_user(admin: Page, assistant: Assistant) ->
 
 
 def test_reviewer_is_refused_on_the_staff_page(page: Page, assistant: Assistant) -> None:
-    _sign_in(page, assistant, _staff(assistant, "reviewer"))
+    sign_in(page, assistant, create_staff(assistant, "reviewer"))
     expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
     expect(page.get_by_role("link", name="Staff")).to_have_count(0)
     answer = page.goto(f"{assistant.url}/console/staff")

@@ -9,8 +9,6 @@ its question again. The console's person requests pages are checked with axe-cor
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -22,10 +20,12 @@ from browser_helpers import (
     ROOT,
     Assistant,
     bot_messages,
+    create_staff,
     message_box,
     open_demo,
     open_panel,
     say,
+    sign_in,
     user_messages,
 )
 from playwright.sync_api import Browser, Page, expect
@@ -34,7 +34,6 @@ from actions.handoff_hours import schedule_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-PASSWORD = "browser handoff password"
 SEVERE = ("serious", "critical")
 REQUESTED = (
     "I've asked a person from the programme team to join this chat. They will answer here, "
@@ -43,31 +42,6 @@ REQUESTED = (
 OUTSIDE_HOURS = re.compile(r"^Our team is not in right now\.")
 ON_THE_WAY = "A person is on the way and will see everything you write here."
 BACK = "You're back with the assistant. Let's carry on where we left off."
-
-
-def _staff(assistant: Assistant) -> str:
-    """A new reviewer account made with `s3bot staff create`; its e-mail address."""
-    email = f"handoff-{uuid.uuid4().hex[:8]}@example.org"
-    command = [sys.executable, "-m", "bot", "staff", "create", "--email", email]
-    done = subprocess.run(
-        [*command, "--role", "reviewer", "--password-stdin"],
-        cwd=ROOT,
-        env=assistant.env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return email
-
-
-def _sign_in(page: Page, assistant: Assistant, email: str) -> None:
-    page.goto(f"{assistant.url}/console/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Conversations")).to_be_visible()
 
 
 def _send_unanswered(page: Page, text: str) -> None:
@@ -130,8 +104,9 @@ def test_staff_answer_a_widget_visitor_in_the_same_chat(
     # Staff, in a browser context of their own: the request, the conversation so far.
     staff_page = browser.new_context(bypass_csp=True).new_page()  # axe is injected
     staff_page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    email = _staff(assistant)
-    _sign_in(staff_page, assistant, email)
+    email = create_staff(assistant, "reviewer")
+    sign_in(staff_page, assistant, email)
+    expect(staff_page.get_by_role("heading", name="Conversations")).to_be_visible()
     staff_page.get_by_role("link", name="Person requests").click()
     expect(staff_page.get_by_role("heading", name="People waiting for a person")).to_be_visible()
     row = staff_page.locator("table.handoffs.waiting tbody tr").filter(has_text=company)
