@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from terminal import read_until_closed
+
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
     return {
@@ -31,16 +33,7 @@ def _run_on_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
         env=env,
     )
     os.close(terminal)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # the command has ended and closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
+    shown = read_until_closed(controller)
     stdout = process.stdout.read() if process.stdout else b""
     assert process.wait(timeout=300) == 0, shown
     return stdout.decode(), shown.decode(errors="replace")

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from terminal import read_until_closed
+
 from bot.dialogue.messages import BotMessage, Button
 from bot.shell import LINE_WIDTH, render_for_terminal
 
@@ -91,16 +93,7 @@ def test_shell_on_a_terminal_writes_its_prompt_to_stdout(tmp_path: Path, models_
     )
     os.close(terminal)
     os.write(controller, b"/quit\n")
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(controller, 4096)
-        except OSError:  # the shell has ended and closed the terminal
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
+    shown = read_until_closed(controller)
     stderr = process.stderr.read() if process.stderr else b""
     assert process.wait(timeout=60) == 0, stderr
     assert stderr == b""
