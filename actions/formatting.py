@@ -17,7 +17,8 @@ FALLBACK_LOCALE = "en"
 
 
 @lru_cache(maxsize=32)
-def _locale(language: str | None) -> Locale:
+def locale_of(language: str | None) -> Locale:
+    """Babel's locale of a conversation language (English when Babel does not know it)."""
     try:
         return Locale.parse(language or FALLBACK_LOCALE)
     except (UnknownLocaleError, ValueError):
@@ -30,11 +31,11 @@ def format_number(value: Decimal | int | float, language: str | None = "en") -> 
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if number != number.to_integral_value():
         number = number.quantize(Decimal("0.01"))
-    return str(format_decimal(number, format="#,##0.##", locale=_locale(language)))
+    return str(format_decimal(number, format="#,##0.##", locale=locale_of(language)))
 
 
 def format_count(count: int, one: str, other: str, language: str | None = "en") -> str:
     """`count` and the words that follow it in the form the language's plural rule (CLDR)
     asks for: "1 organisation", "2 organisations", "0 organisations", "1,200 rows"."""
-    words = one if _locale(language).plural_form(count) == "one" else other
+    words = one if locale_of(language).plural_form(count) == "one" else other
     return f"{format_number(count, language)} {words}"

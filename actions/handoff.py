@@ -27,6 +27,7 @@ from rasa_sdk.types import DomainDict
 from sqlmodel import Session
 
 from actions import store
+from actions.formatting import locale_of
 from actions.handoff_hours import schedule_for
 from bot.storage import PartnerSite, crud, crud_handoff, session
 
@@ -115,9 +116,9 @@ class ActionRequestHandoff(Action):
         else:
             dispatcher.utter_message(
                 response="utter_handoff_outside_hours",
-                day=format_skeleton("MMMMEEEEd", opening, locale=_locale(language)),
-                time=format_time(opening, "short", locale=_locale(language)),
-                time_zone=get_timezone_location(opening.tzinfo, locale=_locale(language)),
+                day=format_skeleton("MMMMEEEEd", opening, locale=locale_of(language)),
+                time=format_time(opening, "short", locale=locale_of(language)),
+                time_zone=get_timezone_location(opening.tzinfo, locale=locale_of(language)),
             )
         return [ConversationPaused()]
 
@@ -175,8 +176,3 @@ def _told_since_pause(events: list[dict[str, Any]]) -> bool:
         if event.get("event") == "bot" and told:
             return True
     return False
-
-
-def _locale(language: str) -> str:
-    """Babel's locale for a conversation language (Norwegian is written as Bokmål)."""
-    return {"no": "nb"}.get(language, language)
