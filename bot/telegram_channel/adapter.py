@@ -67,6 +67,14 @@ def sender_id_of(chat_id: int) -> str:
     return f"{CHANNEL}:{chat_id}"
 
 
+def chat_id_of(sender_id: str) -> int | None:
+    """The Telegram chat of a conversation id made by `sender_id_of`; None for another id."""
+    namespace, _, chat = sender_id.partition(":")
+    if namespace != CHANNEL or not chat.lstrip("-").isdigit():
+        return None
+    return int(chat)
+
+
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Split `text` into pieces of at most `limit` characters, at paragraph, line or word ends."""
     pieces: list[str] = []

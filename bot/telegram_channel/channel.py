@@ -19,7 +19,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.dialogue.agent import Agent
 from bot.dialogue.outbound import StoredMessage
-from bot.telegram_channel.adapter import CHANNEL, DeleteSenderData, TelegramAdapter
+from bot.telegram_channel.adapter import DeleteSenderData, TelegramAdapter, chat_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +120,12 @@ class TelegramChannel:
     async def deliver(self, sender_id: str, messages: Sequence[StoredMessage]) -> None:
         """The outbound port (`bot.dialogue.outbound.Outbound`): send messages appended
         outside a turn (a staff reply) to the chat, as replies are sent."""
-        namespace, _, chat = sender_id.partition(":")
-        if namespace != CHANNEL or not chat.lstrip("-").isdigit():
+        chat = chat_id_of(sender_id)
+        if chat is None:
             logger.warning("conversation %s is not a Telegram chat; not sent", sender_id)
             return
         replies = [stored.message for stored in messages]
-        await self.adapter.send_to_chat(self.application.bot, int(chat), replies)
+        await self.adapter.send_to_chat(self.application.bot, chat, replies)
 
     def webhook_router(self) -> APIRouter:
         """The route Telegram posts updates to: 403 without the secret header."""
